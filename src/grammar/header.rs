@@ -1,0 +1,433 @@
+//! Header lines (H1–H13) and run-mode lines (M1–M4), §2 of regrtest-format.md.
+
+use super::prefix::{Prefix, prefix};
+use super::util::{done, uint};
+use nom::{
+    IResult, Parser,
+    branch::alt,
+    bytes::complete::{tag, take_till1, take_until, take_while1},
+    combinator::{opt, rest},
+};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum HeaderLine<'a> {
+    /// H1 `== CPython 3.11.7 (main, Dec 15 2023, 13:32:22) [GCC 12.2.0]`
+    Python {
+        implementation: &'a [u8],
+        version: &'a [u8],
+        build: &'a [u8],
+    },
+    /// H2 `== Linux-6.5.0-x86_64-with-glibc2.36 little-endian`
+    Platform { platform: &'a [u8] },
+    /// H3 `==   hash algorithm: siphash24 64bit`
+    HashAlgorithm,
+    /// H4 `== cwd: /path` (3.6+) or `==   /path` (2.7, 3.5)
+    Cwd { path: &'a [u8] },
+    /// H5 `Testing with flags: sys.flags(...)`
+    TestingFlags,
+    /// H6 `== CPU count: 4 (process) / 8 (system)`
+    CpuCount { count: u64 },
+    /// H7–H10 and the other `== key: value` lines of 3.11.6+.
+    Info { key: &'a [u8], value: &'a [u8] },
+    /// H11 `Using random seed: 1265715576`
+    RandomSeed { seed: u64 },
+    /// H12 the -R warm-up warning
+    HuntrleaksWarning,
+    /// H13 `+ ./python -m test ...` re-exec echo
+    CommandEcho { command: &'a [u8] },
+}
+
+/// The number of tests and workers announced by M1–M4.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RunMode {
+    pub prefix: Option<Prefix>,
+    /// `None` for sequential runs.
+    pub workers: Option<u64>,
+    /// `None` when the line does not say (M1/M2, or `--forever`).
+    pub tests: Option<u64>,
+}
+
+fn version(i: &[u8]) -> IResult<&[u8], &[u8]> {
+    let (after, v) = take_till1(|b| b == b' ')(i)?;
+    // `\d+\.\d+\.\d+\S*`
+    let mut parts = v.splitn(3, |&b| b == b'.');
+    let ok = (0..3).all(|n| {
+        parts.next().is_some_and(|p| {
+            let digits = p.iter().take_while(|b| b.is_ascii_digit()).count();
+            digits > 0 && (n == 2 || digits == p.len())
+        })
+    });
+    if ok {
+        Ok((after, v))
+    } else {
+        Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::Verify,
+        )))
+    }
+}
+
+/// H1
+pub fn python_line(i: &[u8]) -> IResult<&[u8], HeaderLine<'_>> {
+    let (i, _) = tag("== ").parse(i)?;
+    let (i, implementation) = take_while1(|b: u8| b.is_ascii_alphanumeric())(i)?;
+    let (i, _) = tag(" ").parse(i)?;
+    let (i, version) = version(i)?;
+    let (i, build) = rest(i)?;
+    let build = build.strip_prefix(b" ").unwrap_or(build);
+    Ok((
+        i,
+        HeaderLine::Python {
+            implementation,
+            version,
+            build,
+        },
+    ))
+}
+
+/// H2: `== <platform> little-endian` (three spaces after `==` in 2.7/3.5).
+pub fn platform_line(i: &[u8]) -> IResult<&[u8], HeaderLine<'_>> {
+    let (i, _) = tag("==").parse(i)?;
+    let (i, _) = take_while1(|b| b == b' ')(i)?;
+    let (i, platform) = take_till1(|b| b == b' ')(i)?;
+    let (i, _) = alt((tag(" little-endian"), tag(" big-endian"))).parse(i)?;
+    let (i, _) = done(i)?;
+    Ok((i, HeaderLine::Platform { platform }))
+}
+
+/// H3
+pub fn hash_line(i: &[u8]) -> IResult<&[u8], HeaderLine<'_>> {
+    let (i, _) = tag("==   hash algorithm: ").parse(i)?;
+    Ok((&i[i.len()..], HeaderLine::HashAlgorithm))
+}
+
+/// H4, both forms.
+pub fn cwd_line(i: &[u8]) -> IResult<&[u8], HeaderLine<'_>> {
+    if let Ok((i, _)) = tag::<_, _, nom::error::Error<&[u8]>>("== cwd: ").parse(i) {
+        return Ok((&i[i.len()..], HeaderLine::Cwd { path: i }));
+    }
+    let (i, _) = tag("==   ").parse(i)?;
+    let is_path = i.first() == Some(&b'/')
+        || (i.len() > 2 && i[0].is_ascii_uppercase() && &i[1..3] == b":\\");
+    if !is_path {
+        return Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::Verify,
+        )));
+    }
+    Ok((&i[i.len()..], HeaderLine::Cwd { path: i }))
+}
+
+/// H5
+pub fn flags_line(i: &[u8]) -> IResult<&[u8], HeaderLine<'_>> {
+    let (i, _) = tag("Testing with flags: sys.flags(").parse(i)?;
+    Ok((&i[i.len()..], HeaderLine::TestingFlags))
+}
+
+/// H6
+pub fn cpu_count_line(i: &[u8]) -> IResult<&[u8], HeaderLine<'_>> {
+    let (i, (_, count)) = (tag("== CPU count: "), uint).parse(i)?;
+    Ok((&i[i.len()..], HeaderLine::CpuCount { count }))
+}
+
+/// H7–H10: `== encodings: …`, `== Python build: …`, `== resources: …`, `== sanitizers: …`,
+/// `== ASAN_OPTIONS=…`. Keys are lower-case words, so `== CPython 3.x` never matches.
+pub fn info_line(i: &[u8]) -> IResult<&[u8], HeaderLine<'_>> {
+    let (i, _) = tag("== ").parse(i)?;
+    let (i, key) = alt((
+        tag("encodings"),
+        tag("Python build"),
+        tag("resources"),
+        tag("cross compiled"),
+        tag("host python"),
+        tag("host platform"),
+        tag("host runner"),
+        tag("sanitizers"),
+        tag("PYTHON_GIL"),
+        take_until("_OPTIONS="),
+    ))
+    .parse(i)?;
+    let (i, _) = opt(alt((tag(" ("), tag("_OPTIONS=")))).parse(i)?;
+    let value = match memchr::memchr(b':', i) {
+        Some(p) if p < 8 => &i[(p + 1).min(i.len())..],
+        _ => i,
+    };
+    let value = value.strip_prefix(b" ").unwrap_or(value);
+    Ok((&i[i.len()..], HeaderLine::Info { key, value }))
+}
+
+/// H11 (with and without the colon)
+pub fn random_seed_line(i: &[u8]) -> IResult<&[u8], HeaderLine<'_>> {
+    let (i, _) = tag("Using random seed").parse(i)?;
+    let (i, _) = opt(tag(":")).parse(i)?;
+    let (i, _) = tag(" ").parse(i)?;
+    let (i, seed) = uint(i)?;
+    let (i, _) = done(i)?;
+    Ok((i, HeaderLine::RandomSeed { seed }))
+}
+
+/// H12
+pub fn huntrleaks_warning_line(i: &[u8]) -> IResult<&[u8], HeaderLine<'_>> {
+    let (i, _) = tag("WARNING: Running tests with --huntrleaks/-R and less than").parse(i)?;
+    Ok((&i[i.len()..], HeaderLine::HuntrleaksWarning))
+}
+
+/// H13: `+ ./python … -m test …` (only when it runs the test package).
+pub fn command_echo_line(i: &[u8]) -> IResult<&[u8], HeaderLine<'_>> {
+    let (command, _) = tag("+ ").parse(i)?;
+    if memchr::memmem::find(command, b"-m test").is_none() {
+        return Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::Verify,
+        )));
+    }
+    Ok((
+        &command[command.len()..],
+        HeaderLine::CommandEcho { command },
+    ))
+}
+
+pub fn header_line(i: &[u8]) -> IResult<&[u8], HeaderLine<'_>> {
+    alt((
+        cwd_line,
+        platform_line,
+        hash_line,
+        cpu_count_line,
+        info_line,
+        python_line,
+        flags_line,
+        random_seed_line,
+        huntrleaks_warning_line,
+        command_echo_line,
+    ))
+    .parse(i)
+}
+
+fn tests_count(i: &[u8]) -> IResult<&[u8], Option<u64>> {
+    alt((
+        (uint, alt((tag(" tests"), tag(" test")))).map(|(n, _)| Some(n)),
+        tag("tests").map(|_| None),
+    ))
+    .parse(i)
+}
+
+/// M1 `Run tests in parallel using 4 child processes (…)` and
+/// M3 `Run 433 tests in parallel using 2 worker processes (…)`.
+fn parallel_mode(i: &[u8]) -> IResult<&[u8], (Option<u64>, u64)> {
+    let (i, _) = tag("Run ").parse(i)?;
+    let (i, tests) = tests_count(i)?;
+    let (i, _) = tag(" in parallel using ").parse(i)?;
+    let (i, workers) = uint(i)?;
+    let (i, _) = alt((tag(" child process"), tag(" worker process"))).parse(i)?;
+    Ok((i, (tests, workers)))
+}
+
+/// M2 `Run tests sequentially` and M4 `Run 433 tests sequentially in a single process`.
+fn sequential_mode(i: &[u8]) -> IResult<&[u8], Option<u64>> {
+    let (i, _) = tag("Run ").parse(i)?;
+    let (i, tests) = tests_count(i)?;
+    let (i, _) = tag(" sequentially").parse(i)?;
+    Ok((i, tests))
+}
+
+/// M1–M4, with or without PREFIX. The `(timeout: …)` tail is not needed and not checked.
+pub fn run_mode_line(i: &[u8]) -> IResult<&[u8], RunMode> {
+    let (i, prefix) = opt(prefix).parse(i)?;
+    if let Ok((i, (tests, workers))) = parallel_mode(i) {
+        return Ok((
+            &i[i.len()..],
+            RunMode {
+                prefix,
+                workers: Some(workers),
+                tests,
+            },
+        ));
+    }
+    let (i, tests) = sequential_mode(i)?;
+    Ok((
+        &i[i.len()..],
+        RunMode {
+            prefix,
+            workers: None,
+            tests,
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> Option<HeaderLine<'_>> {
+        header_line(line.as_bytes()).ok().map(|(_, h)| h)
+    }
+
+    #[test]
+    fn h1_python() {
+        let h = parse("== CPython 3.11.7 (main, Dec 15 2023, 13:32:22) [GCC 12.2.0]").unwrap();
+        assert_eq!(
+            h,
+            HeaderLine::Python {
+                implementation: b"CPython",
+                version: b"3.11.7",
+                build: b"(main, Dec 15 2023, 13:32:22) [GCC 12.2.0]"
+            }
+        );
+        assert!(matches!(
+            parse("== CPython 3.14.0rc1+ (heads/main:abc)"),
+            Some(HeaderLine::Python {
+                version: b"3.14.0rc1+",
+                ..
+            })
+        ));
+        assert!(matches!(
+            parse("== CPython 2.7.18"),
+            Some(HeaderLine::Python { .. })
+        ));
+        // near misses: no patch number, or a word
+        assert!(parse("== CPython 3.11 foo").is_none());
+        assert!(parse("== Tests result: SUCCESS ==").is_none());
+    }
+
+    #[test]
+    fn h2_platform() {
+        assert_eq!(
+            parse("== Linux-6.5.0-4-amd64-x86_64-with-glibc2.36 little-endian"),
+            Some(HeaderLine::Platform {
+                platform: b"Linux-6.5.0-4-amd64-x86_64-with-glibc2.36"
+            })
+        );
+        assert!(matches!(
+            parse("==   Linux-2.6-x86_64 little-endian"),
+            Some(HeaderLine::Platform { .. })
+        ));
+        assert!(parse("== Linux little-endian extra").is_none());
+    }
+
+    #[test]
+    fn h3_h5_hash_and_flags() {
+        assert_eq!(
+            parse("==   hash algorithm: siphash24 64bit"),
+            Some(HeaderLine::HashAlgorithm)
+        );
+        assert_eq!(
+            parse("Testing with flags: sys.flags(debug=0, inspect=0)"),
+            Some(HeaderLine::TestingFlags)
+        );
+        assert!(parse("Testing with flags: none").is_none());
+    }
+
+    #[test]
+    fn h4_cwd_both_forms() {
+        assert_eq!(
+            parse("== cwd: /buildarea/3.x/build/build/test_python_worker_35953æ"),
+            Some(HeaderLine::Cwd {
+                path: "/buildarea/3.x/build/build/test_python_worker_35953æ".as_bytes()
+            })
+        );
+        assert_eq!(
+            parse("==   /tmp/test_python_1"),
+            Some(HeaderLine::Cwd {
+                path: b"/tmp/test_python_1"
+            })
+        );
+        assert_eq!(
+            parse("==   C:\\buildbot\\x"),
+            Some(HeaderLine::Cwd {
+                path: b"C:\\buildbot\\x"
+            })
+        );
+        assert!(parse("==   relative/path").is_none());
+    }
+
+    #[test]
+    fn h6_to_h10_info() {
+        assert_eq!(
+            parse("== CPU count: 4 (process) / 8 (system)"),
+            Some(HeaderLine::CpuCount { count: 4 })
+        );
+        assert_eq!(
+            parse("== encodings: locale=UTF-8, FS=utf-8"),
+            Some(HeaderLine::Info {
+                key: b"encodings",
+                value: b"locale=UTF-8, FS=utf-8"
+            })
+        );
+        assert_eq!(
+            parse("== Python build: debug TraceRefs"),
+            Some(HeaderLine::Info {
+                key: b"Python build",
+                value: b"debug TraceRefs"
+            })
+        );
+        assert!(matches!(
+            parse("== resources (12): all,-cpu"),
+            Some(HeaderLine::Info {
+                key: b"resources",
+                ..
+            })
+        ));
+        assert!(matches!(
+            parse("== sanitizers: address"),
+            Some(HeaderLine::Info {
+                key: b"sanitizers",
+                ..
+            })
+        ));
+        assert!(matches!(
+            parse("== ASAN_OPTIONS=detect_leaks=0"),
+            Some(HeaderLine::Info { .. })
+        ));
+        assert!(parse("== other thing: x").is_none());
+    }
+
+    #[test]
+    fn h11_h12_h13() {
+        assert_eq!(
+            parse("Using random seed: 1265715576"),
+            Some(HeaderLine::RandomSeed { seed: 1265715576 })
+        );
+        assert_eq!(
+            parse("Using random seed 42"),
+            Some(HeaderLine::RandomSeed { seed: 42 })
+        );
+        assert!(parse("Using random seed: x").is_none());
+        assert_eq!(
+            parse(
+                "WARNING: Running tests with --huntrleaks/-R and less than 3 warmup repetitions can give false positives!"
+            ),
+            Some(HeaderLine::HuntrleaksWarning)
+        );
+        assert!(matches!(
+            parse("+ ./python -u -W default -bb -E -m test --slow-ci"),
+            Some(HeaderLine::CommandEcho { .. })
+        ));
+        assert!(parse("+ make install").is_none());
+    }
+
+    fn mode(line: &str) -> Option<RunMode> {
+        run_mode_line(line.as_bytes()).ok().map(|(_, m)| m)
+    }
+
+    #[test]
+    fn m1_to_m4() {
+        let m = mode("0:00:00 load avg: 1.10 Run tests in parallel using 4 child processes (timeout: 20 min, worker timeout: 25 min)").unwrap();
+        assert_eq!(
+            (m.workers, m.tests, m.prefix.map(|p| p.elapsed)),
+            (Some(4), None, Some(0))
+        );
+        let m = mode("Run tests in parallel using 2 child processes").unwrap();
+        assert_eq!((m.workers, m.prefix), (Some(2), None));
+        let m = mode("Run tests sequentially").unwrap();
+        assert_eq!(m.workers, None);
+        let m =
+            mode("0:00:00 load avg: 1.10 Run 1 test in parallel using 1 worker process").unwrap();
+        assert_eq!((m.workers, m.tests), (Some(1), Some(1)));
+        let m = mode("0:00:00 Run 433 tests sequentially in a single process").unwrap();
+        assert_eq!((m.workers, m.tests), (None, Some(433)));
+        let m = mode("0:00:00 Run tests in parallel using 2 worker processes").unwrap();
+        assert_eq!(m.tests, None);
+        assert!(mode("Run the tests").is_none());
+        assert!(mode("0:00:00 Running tests sequentially").is_none());
+    }
+}

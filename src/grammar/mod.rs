@@ -1,0 +1,229 @@
+//! The regrtest output grammar: one nom parser per line kind of regrtest-format.md, over
+//! normalised `&[u8]` lines. `classify` is the entry point; it is pure (no state, no I/O).
+
+pub mod crash;
+pub mod header;
+pub mod prefix;
+pub mod progress;
+pub mod refleak;
+pub mod rerun;
+pub mod summary;
+pub mod test_line;
+pub mod unittest;
+pub mod util;
+pub mod warning;
+
+use crash::CrashLine;
+use header::{HeaderLine, RunMode};
+use prefix::Prefix;
+use progress::{ProgressLine, Verdict};
+use refleak::RefleakLine;
+use rerun::RerunLine;
+use summary::SummaryLine;
+use test_line::TestLine;
+use unittest::UnittestLine;
+use warning::WarningLine;
+
+/// What one line is. Unknown text is `Other`, never an error.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LineKind<'a> {
+    Blank,
+    Header(HeaderLine<'a>),
+    RunMode(RunMode),
+    Progress(ProgressLine<'a>),
+    /// A bare verdict line (`test_zlib failed`), the last sequential `-- PREV`.
+    Verdict(Option<Prefix>, Verdict<'a>),
+    Heartbeat(Option<Prefix>, &'a [u8]),
+    /// A bare PREFIX (`log('')`).
+    BarePrefix(Prefix),
+    Test(TestLine<'a>),
+    /// `Warning -- …`, or one of the forms printed without that prefix (`bare`).
+    Warning {
+        line: WarningLine<'a>,
+        bare: bool,
+    },
+    Refleak(RefleakLine<'a>),
+    Rerun(RerunLine<'a>),
+    Summary(SummaryLine<'a>),
+    Crash(CrashLine<'a>),
+    Unittest(UnittestLine<'a>),
+    /// `Kill <…>`, `Waiting for …`: printed by the main process between worker blocks.
+    MainProcess,
+    /// Buildbot's `command timed out`, `program finished with exit code N`.
+    BuildbotEnd,
+    Other,
+}
+
+macro_rules! first_ok {
+    ($line:expr; $($parser:expr => $wrap:expr),+ $(,)?) => {
+        $(
+            if let Ok((_, value)) = $parser($line) {
+                #[allow(clippy::redundant_closure_call)]
+                return $wrap(value);
+            }
+        )+
+    };
+}
+
+fn classify_once(line: &[u8]) -> LineKind<'_> {
+    let Some(&first) = line.first() else {
+        return LineKind::Blank;
+    };
+    if first.is_ascii_digit() || first == b'[' {
+        first_ok!(line;
+            progress::progress_line => LineKind::Progress,
+            header::run_mode_line => LineKind::RunMode,
+            rerun::rerun_line => LineKind::Rerun,
+            progress::heartbeat_line => |(p, l)| LineKind::Heartbeat(p, l),
+            summary::summary_line => LineKind::Summary,
+            refleak::refleak_line => LineKind::Refleak,
+        );
+        if let Ok((rest, p)) = prefix::prefix(line) {
+            if rest.is_empty() {
+                return LineKind::BarePrefix(p);
+            }
+            first_ok!(line; progress::verdict_line => |(p, v)| LineKind::Verdict(p, v));
+        }
+    }
+    first_ok!(line;
+        header::header_line => LineKind::Header,
+        warning::warning_line => |w| LineKind::Warning { line: w, bare: false },
+        summary::summary_line => LineKind::Summary,
+        header::run_mode_line => LineKind::RunMode,
+        rerun::rerun_line => LineKind::Rerun,
+        progress::heartbeat_line => |(p, l)| LineKind::Heartbeat(p, l),
+        refleak::refleak_line => LineKind::Refleak,
+        crash::crash_line => LineKind::Crash,
+        test_line::test_line => LineKind::Test,
+        warning::bare_warning_line => |w| LineKind::Warning { line: w, bare: true },
+        test_line::main_process_line => |_| LineKind::MainProcess,
+        test_line::buildbot_end_line => |_| LineKind::BuildbotEnd,
+        progress::verdict_line => |(p, v)| LineKind::Verdict(p, v),
+        unittest::unittest_line => LineKind::Unittest,
+    );
+    LineKind::Other
+}
+
+/// Classify one normalised line. A line that matches nothing is tried once more without a
+/// leading run of refleak progress symbols (`....Warning -- …`, §6), which the `-R` dots glue
+/// to whatever the test prints next.
+pub fn classify(line: &[u8]) -> LineKind<'_> {
+    let kind = classify_once(line);
+    if kind != LineKind::Other || !line.first().is_some_and(|&b| refleak::is_symbol(b)) {
+        return kind;
+    }
+    let cut = line
+        .iter()
+        .position(|&b| !(refleak::is_symbol(b) || b == b' '))
+        .unwrap_or(line.len());
+    if cut == line.len() || !line[..cut].iter().any(|&b| b == b'.' || b == b'X') {
+        return kind;
+    }
+    match classify_once(&line[cut..]) {
+        LineKind::Blank => LineKind::Other,
+        k => k,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dispatch_picks_each_family() {
+        assert!(matches!(classify(b""), LineKind::Blank));
+        assert!(matches!(
+            classify(b"0:00:01 load avg: 0.50 [ 1/12] test_x passed"),
+            LineKind::Progress(_)
+        ));
+        assert!(matches!(
+            classify(b"0:00:00 Run 433 tests sequentially"),
+            LineKind::RunMode(_)
+        ));
+        assert!(matches!(
+            classify(b"== CPython 3.12.1 (main)"),
+            LineKind::Header(_)
+        ));
+        assert!(matches!(
+            classify(b"Warning -- reap_children() reaped child process 1"),
+            LineKind::Warning { bare: false, .. }
+        ));
+        assert!(matches!(
+            classify(b"  Before: set()"),
+            LineKind::Warning { bare: true, .. }
+        ));
+        assert!(matches!(
+            classify(b"test_x leaked [1, 1, 1] references, sum=3"),
+            LineKind::Refleak(_)
+        ));
+        assert!(matches!(
+            classify(b"== Tests result: SUCCESS =="),
+            LineKind::Summary(_)
+        ));
+        assert!(matches!(classify(b"2 tests failed:"), LineKind::Summary(_)));
+        assert!(matches!(
+            classify(b"Fatal Python error: Aborted"),
+            LineKind::Crash(_)
+        ));
+        assert!(matches!(
+            classify(b"test test_x failed -- boom"),
+            LineKind::Test(_)
+        ));
+        assert!(matches!(
+            classify(b"test_zlib failed"),
+            LineKind::Verdict(None, _)
+        ));
+        assert!(matches!(
+            classify(b"0:45:12 load avg: 2.15"),
+            LineKind::BarePrefix(_)
+        ));
+        assert!(matches!(
+            classify(b"Ran 3 tests in 0.100s"),
+            LineKind::Unittest(_)
+        ));
+        assert!(matches!(
+            classify(b"0:01:00 running: test_a (1 min)"),
+            LineKind::Heartbeat(..)
+        ));
+        assert!(matches!(
+            classify(b"Re-running test_x in verbose mode"),
+            LineKind::Rerun(_)
+        ));
+        assert!(matches!(
+            classify(b"Kill <WorkerThread #1 running>"),
+            LineKind::MainProcess
+        ));
+        assert!(matches!(
+            classify(b"program finished with exit code 2"),
+            LineKind::BuildbotEnd
+        ));
+        assert!(matches!(classify(b"gcc -c foo.c"), LineKind::Other));
+    }
+
+    #[test]
+    fn refleak_symbols_are_stripped_once() {
+        assert!(matches!(
+            classify(b".Warning -- threading_cleanup() failed to cleanup 0 threads (count: 0, dangling: 2)"),
+            LineKind::Warning { line: WarningLine::ThreadingCleanup { dangling: Some(2) }, .. }
+        ));
+        assert!(matches!(
+            classify(b"XX1 .Warning -- Unraisable exception"),
+            LineKind::Warning { .. }
+        ));
+        assert!(matches!(
+            classify(b"....test_x leaked [1, 1, 1] references, sum=3"),
+            LineKind::Refleak(RefleakLine::Leaked { .. })
+        ));
+        // digits alone are not refleak symbols to strip: `3 tests OK.` stays what it is
+        assert!(matches!(classify(b"3 tests OK."), LineKind::Summary(_)));
+        // nothing but symbols is R3, not a stripped empty line
+        assert!(matches!(
+            classify(b"......"),
+            LineKind::Refleak(RefleakLine::Symbols)
+        ));
+        assert!(matches!(
+            classify(b".Resource 'x' is not available"),
+            LineKind::Other
+        ));
+    }
+}

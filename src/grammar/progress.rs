@@ -1,0 +1,411 @@
+//! Progress lines in every era (§3), sequential `-- PREV` verdicts, the bare last verdict,
+//! and the parallel heartbeat `running:` line.
+
+use super::prefix::{Prefix, prefix};
+use super::util::{duration, parenthesized, test_name, uint};
+use nom::{
+    IResult, Parser,
+    branch::alt,
+    bytes::complete::{tag, take_while},
+    character::complete::char,
+    combinator::opt,
+};
+
+/// A test file's result, as the progress line words it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Outcome {
+    Passed,
+    Failed,
+    EnvChanged,
+    Skipped,
+    ResourceDenied,
+    RanNoTests,
+    Interrupted,
+    Crashed,
+    TimedOut,
+    WorkerBug,
+}
+
+impl Outcome {
+    /// The `kind` column value.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Outcome::Passed => "passed",
+            Outcome::Failed => "failed",
+            Outcome::EnvChanged => "env_changed",
+            Outcome::Skipped => "skipped",
+            Outcome::ResourceDenied => "resource_denied",
+            Outcome::RanNoTests => "ran_no_tests",
+            Outcome::Interrupted => "interrupted",
+            Outcome::Crashed => "crashed",
+            Outcome::TimedOut => "timed_out",
+            Outcome::WorkerBug => "worker_bug",
+        }
+    }
+
+    /// A failure of the test itself, one a passing re-run makes flaky. Not `worker_bug`
+    /// (regrtest's own trouble) nor `interrupted` (the user's Ctrl-C).
+    pub fn is_failure(self) -> bool {
+        matches!(
+            self,
+            Outcome::Failed | Outcome::EnvChanged | Outcome::Crashed | Outcome::TimedOut
+        )
+    }
+}
+
+/// `test_x failed (2 failures) in 2 min 5 sec`: what a test's result says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict<'a> {
+    pub test: &'a [u8],
+    pub outcome: Outcome,
+    /// The words after the outcome: `2 failures`, `Exit code -9`, `reference leak`, the
+    /// duration of a slow test (` (2 min 5 sec)` or ` in 2 min 5 sec`).
+    pub detail: &'a [u8],
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgressLine<'a> {
+    pub prefix: Option<Prefix>,
+    pub index: u64,
+    pub total: Option<u64>,
+    pub fails: Option<u64>,
+    pub test: &'a [u8],
+    /// Parallel and 3.14 sequential: this test's own result.
+    pub verdict: Option<Verdict<'a>>,
+    /// Sequential 2.7.14+/3.6–3.13: the previous test's result after ` -- `.
+    pub previous: Option<Verdict<'a>>,
+    /// The tests of the ` -- running: …` suffix, as printed.
+    pub running: Option<&'a [u8]>,
+}
+
+/// The outcome words, longest first so `failed (env changed)` wins over `failed`.
+fn outcome(i: &[u8]) -> IResult<&[u8], (Outcome, &[u8])> {
+    alt((
+        tag("failed (env changed)").map(|_| (Outcome::EnvChanged, &b""[..])),
+        tag("skipped (resource denied)").map(|_| (Outcome::ResourceDenied, &b""[..])),
+        tag("passed").map(|_| (Outcome::Passed, &b""[..])),
+        tag("failed").map(|_| (Outcome::Failed, &b""[..])),
+        tag("skipped").map(|_| (Outcome::Skipped, &b""[..])),
+        alt((tag("ran no tests"), tag("run no tests"))).map(|_| (Outcome::RanNoTests, &b""[..])),
+        tag("interrupted").map(|_| (Outcome::Interrupted, &b""[..])),
+        tag("process crashed").map(|_| (Outcome::Crashed, &b"process crashed"[..])),
+        tag("worker non-zero exit code")
+            .map(|_| (Outcome::Crashed, &b"worker non-zero exit code"[..])),
+        tag("crashed").map(|_| (Outcome::Crashed, &b""[..])),
+        tag("timed out").map(|_| (Outcome::TimedOut, &b""[..])),
+        tag("worker bug").map(|_| (Outcome::WorkerBug, &b""[..])),
+    ))
+    .parse(i)
+}
+
+/// ` (…)` groups and ` in DUR` after the outcome; returns the span they cover (without the
+/// leading space), so the detail keeps the original text.
+fn outcome_tail(i: &[u8]) -> IResult<&[u8], &[u8]> {
+    let start = i;
+    let mut cur = i;
+    loop {
+        if let Ok((rest, _)) = (char(' '), parenthesized).parse(cur) {
+            cur = rest;
+            continue;
+        }
+        if let Ok((rest, _)) = (tag(" in "), duration).parse(cur) {
+            cur = rest;
+            continue;
+        }
+        break;
+    }
+    let used = &start[..start.len() - cur.len()];
+    Ok((cur, used.strip_prefix(b" ").unwrap_or(used)))
+}
+
+/// `TEST OUTCOME [ (…)]* [ in DUR]`
+pub fn verdict(i: &[u8]) -> IResult<&[u8], Verdict<'_>> {
+    let (i, test) = test_name(i)?;
+    let (i, _) = char(' ').parse(i)?;
+    let (i, (outcome, word)) = outcome(i)?;
+    let (i, tail) = outcome_tail(i)?;
+    Ok((
+        i,
+        Verdict {
+            test,
+            outcome,
+            detail: detail(word, tail),
+        },
+    ))
+}
+
+/// The tail carries the exit code or counts, which is what users group by; the wording of a
+/// renamed crash outcome (`process crashed`) is kept only when there is no tail.
+fn detail<'a>(word: &'a [u8], tail: &'a [u8]) -> &'a [u8] {
+    if tail.is_empty() { word } else { tail }
+}
+
+/// The bare verdict printed after the sequential loop for the last test (`test_zlib failed`).
+pub fn verdict_line(i: &[u8]) -> IResult<&[u8], (Option<Prefix>, Verdict<'_>)> {
+    let (i, p) = opt(prefix).parse(i)?;
+    let (i, v) = verdict(i)?;
+    if !i.is_empty() {
+        return Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::Eof,
+        )));
+    }
+    Ok((i, (p, v)))
+}
+
+fn running_suffix(i: &[u8]) -> IResult<&[u8], &[u8]> {
+    let (i, _) = tag(" -- running").parse(i)?;
+    let (i, _) = opt((tag(" ("), uint, char(')'))).parse(i)?;
+    let (i, _) = tag(": ").parse(i)?;
+    Ok((&i[i.len()..], i))
+}
+
+fn counters(i: &[u8]) -> IResult<&[u8], (u64, Option<u64>, Option<u64>)> {
+    let (i, _) = char('[').parse(i)?;
+    let (i, _) = take_while(|b| b == b' ')(i)?;
+    let (i, index) = uint(i)?;
+    let (i, total) = opt((char('/'), uint)).parse(i)?;
+    let (i, fails) = opt((char('/'), uint)).parse(i)?;
+    let (i, _) = tag("] ").parse(i)?;
+    Ok((i, (index, total.map(|t| t.1), fails.map(|f| f.1))))
+}
+
+/// `PREFIX [IDX/TOTAL/FAILS] REST` — PREFIX is optional only for 3.5 and older.
+pub fn progress_line(i: &[u8]) -> IResult<&[u8], ProgressLine<'_>> {
+    let (i, prefix) = opt(prefix).parse(i)?;
+    let (i, (index, mut total, mut fails)) = counters(i)?;
+    let (i, test) = test_name(i)?;
+    let (i, own) = opt((char(' '), outcome, outcome_tail)).parse(i)?;
+    let verdict = own.map(|(_, (outcome, word), tail)| Verdict {
+        test,
+        outcome,
+        detail: detail(word, tail),
+    });
+    let (i, running) = opt(running_suffix).parse(i)?;
+    let (i, previous) = if verdict.is_none() && running.is_none() {
+        opt((tag(" -- "), self::verdict))
+            .parse(i)
+            .map(|(i, p)| (i, p.map(|p| p.1)))?
+    } else {
+        (i, None)
+    };
+    if !i.is_empty() {
+        return Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::Eof,
+        )));
+    }
+    // `--forever` prints no TOTAL: `[  7/1]` is index 7 with 1 failure. Callers decide that
+    // from the run (whether it has a TOTAL at all); here a lone second number stays TOTAL.
+    if total.is_none() {
+        fails = None;
+        total = None;
+    }
+    Ok((
+        i,
+        ProgressLine {
+            prefix,
+            index,
+            total,
+            fails,
+            test,
+            verdict,
+            previous,
+            running,
+        },
+    ))
+}
+
+/// Heartbeat: `PREFIX? running: test_a (7 min 28 sec), …` / `running (2): …` (3.11.6+).
+pub fn heartbeat_line(i: &[u8]) -> IResult<&[u8], (Option<Prefix>, &[u8])> {
+    let (i, p) = opt(prefix).parse(i)?;
+    let (i, _) = tag("running").parse(i)?;
+    let (i, _) = opt((tag(" ("), uint, char(')'))).parse(i)?;
+    let (i, _) = tag(": ").parse(i)?;
+    let (_, _) = test_name(i)?;
+    Ok((&i[i.len()..], (p, i)))
+}
+
+/// The test names of a `running:` list, without their durations.
+pub fn running_tests(list: &[u8]) -> impl Iterator<Item = &[u8]> {
+    list.split(|&b| b == b',').filter_map(|item| {
+        let item = item.strip_prefix(b" ").unwrap_or(item);
+        test_name(item).ok().map(|(_, name)| name)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(line: &str) -> ProgressLine<'_> {
+        progress_line(line.as_bytes()).unwrap().1
+    }
+
+    #[test]
+    fn parallel_progress_with_outcome_and_running() {
+        let l = p(
+            "0:03:12 load avg: 2.10 [ 52/433/1] test_os failed (env changed) -- running: test_a (7 min 28 sec), test_b (31.5 sec)",
+        );
+        assert_eq!((l.index, l.total, l.fails), (52, Some(433), Some(1)));
+        assert_eq!(l.test, b"test_os");
+        let v = l.verdict.unwrap();
+        assert_eq!(v.outcome, Outcome::EnvChanged);
+        assert_eq!(
+            l.running,
+            Some(&b"test_a (7 min 28 sec), test_b (31.5 sec)"[..])
+        );
+        assert_eq!(
+            running_tests(l.running.unwrap()).collect::<Vec<_>>(),
+            vec![&b"test_a"[..], b"test_b"]
+        );
+        assert_eq!(l.prefix.unwrap().load_avg, Some(2.10));
+    }
+
+    #[test]
+    fn outcomes_of_every_era() {
+        let cases: &[(&str, Outcome, &str)] = &[
+            ("test_x passed", Outcome::Passed, ""),
+            (
+                "test_x passed (2 min 3 sec)",
+                Outcome::Passed,
+                "(2 min 3 sec)",
+            ),
+            ("test_x failed", Outcome::Failed, ""),
+            (
+                "test_x failed (2 failures)",
+                Outcome::Failed,
+                "(2 failures)",
+            ),
+            (
+                "test_x failed (1 error, 2 failures)",
+                Outcome::Failed,
+                "(1 error, 2 failures)",
+            ),
+            (
+                "test_x failed (uncaught exception)",
+                Outcome::Failed,
+                "(uncaught exception)",
+            ),
+            (
+                "test_x failed (reference leak)",
+                Outcome::Failed,
+                "(reference leak)",
+            ),
+            ("test_x failed (env changed)", Outcome::EnvChanged, ""),
+            ("test_x skipped", Outcome::Skipped, ""),
+            (
+                "test_x skipped (resource denied)",
+                Outcome::ResourceDenied,
+                "",
+            ),
+            ("test_x run no tests", Outcome::RanNoTests, ""),
+            ("test_x ran no tests", Outcome::RanNoTests, ""),
+            ("test_x interrupted", Outcome::Interrupted, ""),
+            ("test_x crashed", Outcome::Crashed, ""),
+            (
+                "test_x crashed (Exit code -9)",
+                Outcome::Crashed,
+                "(Exit code -9)",
+            ),
+            (
+                "test_x timed out (25 min) (25 min)",
+                Outcome::TimedOut,
+                "(25 min) (25 min)",
+            ),
+            (
+                "test_x process crashed (Exit code 1)",
+                Outcome::Crashed,
+                "(Exit code 1)",
+            ),
+            (
+                "test_x worker non-zero exit code (Exit code -11 (SIGSEGV))",
+                Outcome::Crashed,
+                "(Exit code -11 (SIGSEGV))",
+            ),
+            (
+                "test_x worker bug (empty JSON)",
+                Outcome::WorkerBug,
+                "(empty JSON)",
+            ),
+        ];
+        for (text, outcome, detail) in cases {
+            let line = format!("0:00:01 [ 1/10] {text}");
+            let l = progress_line(line.as_bytes())
+                .unwrap_or_else(|e| panic!("{text}: {e:?}"))
+                .1;
+            let v = l.verdict.unwrap();
+            assert_eq!(v.outcome, *outcome, "{text}");
+            assert_eq!(v.detail, detail.as_bytes(), "{text}");
+        }
+    }
+
+    #[test]
+    fn sequential_prev_verdict() {
+        let l = p(
+            "0:02:31 load avg: 1.02 [ 12/433] test_asdl_parser -- test_asyncio failed (env changed) in 2 min 5 sec",
+        );
+        assert_eq!(l.test, b"test_asdl_parser");
+        assert!(l.verdict.is_none());
+        let prev = l.previous.unwrap();
+        assert_eq!(
+            (prev.test, prev.outcome),
+            (&b"test_asyncio"[..], Outcome::EnvChanged)
+        );
+        assert_eq!(prev.detail, b"in 2 min 5 sec");
+    }
+
+    #[test]
+    fn start_lines_of_old_eras() {
+        let l = p("[ 12/398] test_x");
+        assert_eq!(
+            (l.prefix, l.index, l.total, l.verdict),
+            (None, 12, Some(398), None)
+        );
+        let l = p("[ 12/398/1] test_x");
+        assert_eq!(l.fails, Some(1));
+        let l = p("0:00:05 [  5/491] test_x");
+        assert_eq!((l.index, l.total), (5, Some(491)));
+        let l = p("0:00:05 [  5/491/1] test_x failed (1 failure)");
+        assert_eq!(l.verdict.unwrap().outcome, Outcome::Failed);
+    }
+
+    #[test]
+    fn progress_near_misses() {
+        for bad in [
+            "0:00:01 [ 1/10]test_x",
+            "0:00:01 [ x/10] test_x",
+            "0:00:01 [ 1/10] test_x exploded",
+            "[1/1] 123",
+            "0:00:01 [ 1/10] test_x passed trailing",
+        ] {
+            assert!(progress_line(bad.as_bytes()).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bare_verdict() {
+        let (_, (prefix, v)) = verdict_line(b"test_zlib failed").unwrap();
+        assert_eq!(
+            (prefix, v.test, v.outcome),
+            (None, &b"test_zlib"[..], Outcome::Failed)
+        );
+        assert!(verdict_line(b"test_zlib failed badly").is_err());
+        assert!(verdict_line(b"test_zlib skipped -- no zlib").is_err());
+    }
+
+    #[test]
+    fn heartbeat() {
+        let (_, (p, list)) =
+            heartbeat_line(b"0:33:01 load avg: 0.05 running: test.test_concurrent_futures.test_deadlock (18 min 14 sec)").unwrap();
+        assert_eq!(p.unwrap().elapsed, 33 * 60 + 1);
+        assert_eq!(
+            list,
+            b"test.test_concurrent_futures.test_deadlock (18 min 14 sec)"
+        );
+        assert!(heartbeat_line(b"0:33:01 running (2): test_a (1 min), test_b (31.5 sec)").is_ok());
+        assert!(heartbeat_line(b"running: test_a (30 sec)").is_ok());
+        assert!(heartbeat_line(b"running: 12 things").is_err());
+        assert!(heartbeat_line(b"0:33:01 Running: test_a").is_err());
+    }
+}

@@ -1,0 +1,162 @@
+//! Small parsers shared by every line family: numbers, test names, durations.
+
+use nom::{
+    IResult, Parser,
+    branch::alt,
+    bytes::complete::{tag, take_while, take_while1},
+    character::complete::{char, digit1},
+    combinator::{opt, recognize},
+};
+
+/// An unsigned decimal number (saturating: a 40-digit "count" never panics).
+pub fn uint(i: &[u8]) -> IResult<&[u8], u64> {
+    let (rest, digits) = digit1(i)?;
+    let n = digits.iter().fold(0u64, |acc, d| {
+        acc.saturating_mul(10).saturating_add((d - b'0') as u64)
+    });
+    Ok((rest, n))
+}
+
+/// A signed decimal number.
+pub fn int(i: &[u8]) -> IResult<&[u8], i64> {
+    let (rest, neg) = opt(char('-')).parse(i)?;
+    let (rest, n) = uint(rest)?;
+    let n = i64::try_from(n).unwrap_or(i64::MAX);
+    Ok((rest, if neg.is_some() { -n } else { n }))
+}
+
+fn is_name_start(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'_'
+}
+
+fn is_name_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'.'
+}
+
+/// TEST: `test_os`, `test.test_asyncio.test_tasks`, or the pseudo-name `<regrtest worker>`.
+pub fn test_name(i: &[u8]) -> IResult<&[u8], &[u8]> {
+    alt((
+        tag("<regrtest worker>"),
+        recognize((take_while1(is_name_start), take_while(is_name_char))),
+    ))
+    .parse(i)
+}
+
+fn dur_unit(i: &[u8]) -> IResult<&[u8], &[u8]> {
+    alt((tag("hour"), tag("min"), tag("sec"), tag("ms"))).parse(i)
+}
+
+/// DUR as printed by `format_duration`: `2 min 3 sec`, `31.5 sec`, `532 ms`, `1 hour 2 min`;
+/// 2.7/3.5 also print `160.2s`.
+pub fn duration(i: &[u8]) -> IResult<&[u8], &[u8]> {
+    alt((
+        recognize((
+            digit1,
+            opt((char('.'), digit1)),
+            char(' '),
+            dur_unit,
+            opt((char(' '), digit1, char(' '), dur_unit)),
+        )),
+        recognize((digit1, char('.'), digit1, char('s'))),
+    ))
+    .parse(i)
+}
+
+/// The text inside one balanced pair of parentheses starting at `i[0] == b'('`,
+/// e.g. `(Exit code -11 (SIGSEGV))` gives `Exit code -11 (SIGSEGV)`.
+pub fn parenthesized(i: &[u8]) -> IResult<&[u8], &[u8]> {
+    let err = || nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Char));
+    if i.first() != Some(&b'(') {
+        return Err(err());
+    }
+    let mut depth = 0usize;
+    for (pos, &b) in i.iter().enumerate() {
+        match b {
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Ok((&i[pos + 1..], &i[1..pos]));
+                }
+            }
+            _ => {}
+        }
+    }
+    Err(err())
+}
+
+/// Whole-line helper: succeed only when nothing is left.
+pub fn done(i: &[u8]) -> IResult<&[u8], ()> {
+    if i.is_empty() {
+        Ok((i, ()))
+    } else {
+        Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::Eof,
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uint_saturates_and_reports_rest() {
+        assert_eq!(uint(b"42 x"), Ok((&b" x"[..], 42)));
+        assert_eq!(uint(b"99999999999999999999999999").unwrap().1, u64::MAX);
+        assert!(uint(b"x1").is_err());
+    }
+
+    #[test]
+    fn int_reads_sign() {
+        assert_eq!(int(b"-11)"), Ok((&b")"[..], -11)));
+        assert_eq!(int(b"3"), Ok((&b""[..], 3)));
+    }
+
+    #[test]
+    fn test_names() {
+        assert_eq!(
+            test_name(b"test_os passed"),
+            Ok((&b" passed"[..], &b"test_os"[..]))
+        );
+        assert_eq!(
+            test_name(b"test.test_asyncio.test_tasks failed").unwrap().1,
+            b"test.test_asyncio.test_tasks"
+        );
+        assert_eq!(
+            test_name(b"<regrtest worker> x").unwrap().1,
+            b"<regrtest worker>"
+        );
+        assert!(test_name(b"1test").is_err());
+        assert!(test_name(b" test_os").is_err());
+    }
+
+    #[test]
+    fn durations_of_every_era() {
+        for d in [
+            "2 min 3 sec",
+            "31.5 sec",
+            "532 ms",
+            "1 hour 2 min",
+            "31 sec 532 ms",
+            "160.2s",
+            "0 ms",
+        ] {
+            let (rest, got) = duration(d.as_bytes()).unwrap();
+            assert_eq!((rest, got), (&b""[..], d.as_bytes()), "{d}");
+        }
+        assert!(duration(b"2 minutes").is_err() || duration(b"2 minutes").unwrap().0 != b"");
+        assert!(duration(b"sec").is_err());
+    }
+
+    #[test]
+    fn balanced_parentheses() {
+        assert_eq!(
+            parenthesized(b"(Exit code -11 (SIGSEGV)) rest"),
+            Ok((&b" rest"[..], &b"Exit code -11 (SIGSEGV)"[..]))
+        );
+        assert!(parenthesized(b"(unclosed").is_err());
+        assert!(parenthesized(b"no").is_err());
+    }
+}

@@ -1,0 +1,11 @@
+//! flakelog: mine CPython regrtest logs. Layers, each using only those before it:
+//! `input` (bytes → normalised lines) → `grammar` (line kinds) → `leak` (what leaked) →
+//! `run` (runs, tests, events) → `output` (CSV / JSON / JSON Lines).
+
+pub mod cli;
+pub mod grammar;
+pub mod input;
+pub mod leak;
+pub mod output;
+pub mod run;
+pub mod scan;

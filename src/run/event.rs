@@ -1,0 +1,44 @@
+//! One row of `flakelog events`.
+
+use serde::Serialize;
+
+/// Which pass of a run a line belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    Main,
+    Rerun,
+}
+
+impl Phase {
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Main => "main",
+            Phase::Rerun => "rerun",
+        }
+    }
+}
+
+/// An event found in a log; owned, so it can leave the worker that parsed it.
+/// The `source` column is added by the output layer, which knows the path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// 1-based line number in the decompressed source.
+    pub line: u64,
+    /// 0-based index of the regrtest run within the source.
+    pub run: u32,
+    /// Version from the H1 header (`3.12.1`).
+    pub python: Option<String>,
+    pub phase: Phase,
+    pub test: Option<String>,
+    /// One word of the vocabulary in README.md (`failed`, `modified`, `refleak`, …).
+    pub kind: &'static str,
+    pub resource: Option<String>,
+    pub count: Option<i64>,
+    pub detail: Option<String>,
+    /// Seconds from the line's ELAPSED prefix.
+    pub elapsed: Option<u64>,
+    pub load_avg: Option<f64>,
+    /// The tests of the progress line's `-- running:` suffix, `;`-separated.
+    pub running: Option<String>,
+}

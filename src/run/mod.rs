@@ -1,0 +1,646 @@
+//! Run assembly: a state machine that turns classified lines into regrtest runs, tests and
+//! events. Several runs may share one stream; the re-run phase stays inside its run; nested
+//! regrtest output (test_regrtest, bisect) is set aside; every warning goes to its test.
+
+pub mod event;
+mod state;
+
+pub use event::{Event, Phase};
+use state::{RunState, TestOwner};
+
+use crate::grammar::{
+    self, LineKind,
+    crash::CrashLine,
+    header::HeaderLine,
+    prefix::Prefix,
+    progress::{Outcome, ProgressLine, Verdict, running_tests},
+    refleak::RefleakLine,
+    rerun::RerunLine,
+    summary::{ListKind, SummaryLine, list_names},
+    test_line::TestLine,
+    unittest::UnittestLine,
+    warning::WarningLine,
+};
+use crate::leak::Rules;
+
+/// Lines set aside while deciding whether a header inside a test's output is a nested
+/// regrtest run (it is, when the outer run carries on afterwards) or a new run.
+struct NestedBuffer {
+    lines: Vec<(u64, Vec<u8>)>,
+    bytes: usize,
+}
+
+/// Past this much set-aside output, a "nested" run is taken to be a real new run.
+const NESTED_MAX_LINES: usize = 20_000;
+const NESTED_MAX_BYTES: usize = 32 << 20;
+
+/// Builds runs from lines and pushes their events, in line order, to `sink` as each run ends.
+pub struct RunBuilder<'r, F: FnMut(Event)> {
+    rules: &'r Rules,
+    sink: F,
+    run: RunState,
+    /// Index of the current run; advanced when a run with content ends.
+    run_index: u32,
+    nested: Option<NestedBuffer>,
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+impl<'r, F: FnMut(Event)> RunBuilder<'r, F> {
+    pub fn new(rules: &'r Rules, sink: F) -> Self {
+        RunBuilder {
+            rules,
+            sink,
+            run: RunState::default(),
+            run_index: 0,
+            nested: None,
+        }
+    }
+
+    /// Feed one normalised line.
+    pub fn push(&mut self, number: u64, line: &[u8]) {
+        if let Some(nested) = &mut self.nested {
+            let kind = grammar::classify(line);
+            if self.run.resumes_outer(&kind) {
+                // the outer run carries on: what was set aside was its test's own output
+                self.nested = None;
+                self.handle(number, line, kind);
+                return;
+            }
+            nested.bytes += line.len();
+            nested.lines.push((number, line.to_vec()));
+            if nested.lines.len() > NESTED_MAX_LINES || nested.bytes > NESTED_MAX_BYTES {
+                self.replay_as_new_run();
+            }
+            return;
+        }
+        let kind = grammar::classify(line);
+        self.handle(number, line, kind);
+    }
+
+    /// End of input: close the current run (a truncated one is kept, marked incomplete).
+    pub fn finish(mut self) {
+        if self.nested.is_some() {
+            self.replay_as_new_run();
+        }
+        self.end_run();
+    }
+
+    fn replay_as_new_run(&mut self) {
+        let Some(nested) = self.nested.take() else {
+            return;
+        };
+        self.end_run();
+        for (number, line) in nested.lines {
+            self.push(number, &line);
+        }
+    }
+
+    /// Close the current run: derive what the summary and re-run phase imply, sort, emit.
+    fn end_run(&mut self) {
+        self.flush_modified();
+        let run = std::mem::take(&mut self.run);
+        if !run.has_content() {
+            return;
+        }
+        for mut event in run.finish() {
+            event.run = self.run_index;
+            (self.sink)(event);
+        }
+        self.run_index += 1;
+    }
+
+    /// `line` can only open a run (H1, an M line, ELAPSED back to zero) and the current run
+    /// has tests. Inside a test's output it may be nested regrtest output: set it aside until
+    /// that is known (returns true). Otherwise the current run ends here.
+    fn opens_run(&mut self, number: u64, line: &[u8]) -> bool {
+        if !self.run.has_tests() {
+            return false;
+        }
+        if self.run.in_test_output() {
+            self.nested = Some(NestedBuffer {
+                lines: vec![(number, line.to_vec())],
+                bytes: line.len(),
+            });
+            return true;
+        }
+        self.end_run();
+        false
+    }
+
+    fn handle(&mut self, number: u64, line: &[u8], kind: LineKind<'_>) {
+        // a modified warning owns only the Before:/After: lines right after it
+        if !matches!(
+            kind,
+            LineKind::Warning {
+                line: WarningLine::Before(_) | WarningLine::After(_),
+                ..
+            }
+        ) {
+            self.flush_modified();
+        }
+        // a printlist ends at the first line that is not one of its items
+        if !matches!(
+            kind,
+            LineKind::Summary(SummaryLine::ListItems(_) | SummaryLine::ListReason(_))
+        ) {
+            self.run.list = None;
+        }
+        match kind {
+            LineKind::Header(h) => self.header(number, line, h),
+            LineKind::RunMode(m) => {
+                if self.run.awaiting_rerun_mode {
+                    self.run.awaiting_rerun_mode = false;
+                    self.run.parallel = m.workers.is_some();
+                    return;
+                }
+                if self.run.has_tests() && self.opens_run(number, line) {
+                    return;
+                }
+                if self.run.has_mode {
+                    // a second M line with no test in between: a new run with no header
+                    self.end_run();
+                }
+                self.run.has_mode = true;
+                self.run.parallel = m.workers.is_some();
+                self.run.expects_verdicts = m.workers.is_none();
+                self.run.total = m.tests.or(self.run.total);
+                self.note_prefix(m.prefix);
+            }
+            LineKind::Progress(p) => self.progress(number, line, p),
+            LineKind::Verdict(prefix, v) => {
+                // the last sequential verdict names the test whose window it closes; in a
+                // pasted excerpt there may be no window at all
+                let current = self.run.current.as_ref().map(|o| o.test.as_str());
+                let owner_ok = current.is_none() || current == Some(&*text(v.test));
+                if !self.run.parallel && owner_ok && !self.run.has_outcome(v.test) {
+                    self.note_prefix(prefix);
+                    self.outcome(number, &v, prefix, None);
+                }
+            }
+            LineKind::Heartbeat(prefix, _) => {
+                self.note_prefix(prefix);
+                if self.run.parallel {
+                    self.run.current = None;
+                }
+            }
+            LineKind::BarePrefix(p) => {
+                self.note_prefix(Some(p));
+                if self.run.parallel {
+                    self.run.current = None;
+                }
+            }
+            LineKind::MainProcess => {
+                if self.run.parallel {
+                    self.run.current = None;
+                }
+            }
+            LineKind::Test(t) => self.test_line(number, t),
+            LineKind::Warning { line, .. } => self.warning(number, line),
+            LineKind::Refleak(RefleakLine::Leaked {
+                test,
+                deltas,
+                kind,
+                sum,
+                is_fine,
+            }) => {
+                let event = self.run.event(
+                    number,
+                    if is_fine { "refleak_fine" } else { "refleak" },
+                    Some(text(test)),
+                );
+                self.run.events.push(Event {
+                    resource: Some(kind.name().to_string()),
+                    count: Some(sum),
+                    detail: Some(text(deltas)),
+                    ..event
+                });
+            }
+            LineKind::Refleak(_) => {}
+            LineKind::Rerun(r) => self.rerun(number, r),
+            LineKind::Summary(s) => self.summary(number, s),
+            LineKind::Crash(c) => self.crash(number, c),
+            LineKind::BuildbotEnd => {
+                self.end_run();
+            }
+            LineKind::Unittest(UnittestLine::Result { state }) => {
+                // ≤3.11.5 re-runs in the main process print no progress line: unittest's
+                // own last word is the best result there is until `failed again` says more
+                if let (Phase::Rerun, Some(owner)) = (self.run.phase, &self.run.current) {
+                    let outcome = if state.starts_with(b"OK") {
+                        Outcome::Passed
+                    } else if state.starts_with(b"NO TESTS RAN") {
+                        Outcome::RanNoTests
+                    } else {
+                        Outcome::Failed
+                    };
+                    let test = owner.test.clone();
+                    self.run.tentative_rerun(&test, outcome, number);
+                }
+            }
+            LineKind::Blank | LineKind::Unittest(_) | LineKind::Other => {}
+        }
+    }
+
+    fn note_prefix(&mut self, prefix: Option<Prefix>) {
+        if let Some(p) = prefix {
+            self.run.last_elapsed = Some(p.elapsed);
+        }
+    }
+
+    fn header(&mut self, number: u64, line: &[u8], h: HeaderLine<'_>) {
+        match h {
+            HeaderLine::Python { version, .. } => {
+                if self.opens_run(number, line) {
+                    return;
+                }
+                if self.run.python.is_some() || self.run.has_mode {
+                    // a second header with no test in between: the first run printed nothing
+                    self.end_run();
+                }
+                self.run.python = Some(text(version));
+                self.run.header_seen = true;
+            }
+            HeaderLine::CommandEcho { .. } => {
+                if self.run.has_tests() && !self.run.in_test_output() {
+                    self.end_run();
+                }
+            }
+            HeaderLine::Cwd { path } => self.run.cwd = Some(text(path)),
+            _ => {}
+        }
+    }
+
+    fn progress(&mut self, number: u64, line: &[u8], p: ProgressLine<'_>) {
+        let elapsed_back = match (p.prefix, self.run.last_elapsed) {
+            (Some(now), Some(last)) => now.elapsed < last && now.elapsed < 60,
+            _ => false,
+        };
+        let index_back = self.run.last_index.is_some_and(|last| p.index < last);
+        if (elapsed_back || index_back) && self.opens_run(number, line) {
+            return;
+        }
+        self.note_prefix(p.prefix);
+        self.run.last_index = Some(p.index);
+        if self.run.total.is_none() {
+            self.run.total = p.total;
+        }
+        if !self.run.has_mode && !self.run.has_tests() {
+            // no M line (3.5 and older, or a pasted excerpt): a result on the line means -j
+            self.run.parallel = p.verdict.is_some();
+        }
+        let running = p.running.map(|r| {
+            running_tests(r)
+                .map(|t| String::from_utf8_lossy(t))
+                .collect::<Vec<_>>()
+                .join(";")
+        });
+        let test = text(p.test);
+        if p.previous.is_some() || p.verdict.is_some() {
+            self.run.note_progress_outcome();
+        }
+        if let Some(prev) = &p.previous {
+            self.outcome(number, prev, p.prefix, None);
+        }
+        match &p.verdict {
+            Some(v) => {
+                let same_as_current = self.run.current.as_ref().is_some_and(|c| c.test == test);
+                self.outcome(number, v, p.prefix, running);
+                if !(same_as_current && !self.run.parallel) {
+                    self.run.current = Some(TestOwner { test: test.clone() });
+                }
+            }
+            None => {
+                self.infer_pass(number, p.prefix);
+                self.run.current = Some(TestOwner { test: test.clone() });
+            }
+        }
+        self.run.seen(&test);
+    }
+
+    /// Sequential runs of 2.7.14+/3.6+ print nothing for a fast pass: a test that gets no
+    /// verdict before the next one starts (or before the summary) passed.
+    fn infer_pass(&mut self, number: u64, prefix: Option<Prefix>) {
+        if self.run.parallel || !self.run.expects_verdicts {
+            return;
+        }
+        let Some(owner) = self.run.current.clone() else {
+            return;
+        };
+        if self.run.has_outcome(owner.test.as_bytes()) {
+            return;
+        }
+        let verdict = Verdict {
+            test: owner.test.as_bytes(),
+            outcome: Outcome::Passed,
+            detail: b"",
+        };
+        self.outcome(number, &verdict, prefix, None);
+    }
+
+    fn outcome(
+        &mut self,
+        number: u64,
+        v: &Verdict<'_>,
+        prefix: Option<Prefix>,
+        running: Option<String>,
+    ) {
+        let test = text(v.test);
+        self.run.record(&test, v.outcome, number);
+        let event = self.run.event(number, v.outcome.kind(), Some(test));
+        self.run.events.push(Event {
+            detail: (!v.detail.is_empty()).then(|| text(v.detail)),
+            elapsed: prefix.map(|p| p.elapsed),
+            load_avg: prefix.and_then(|p| p.load_avg),
+            running,
+            ..event
+        });
+    }
+
+    fn test_line(&mut self, number: u64, t: TestLine<'_>) {
+        let (test, outcome) = match t {
+            TestLine::Skipped { test, .. } => (test, Outcome::Skipped),
+            TestLine::Failed { test } | TestLine::Crashed { test, .. } => (test, Outcome::Failed),
+            TestLine::UnexpectedOutput { test } => (test, Outcome::Failed),
+        };
+        self.run.hint(&text(test), outcome, number);
+    }
+
+    /// The test a warning belongs to: the one it names, else the owner of the output block.
+    fn owner(&self, named: Option<&[u8]>) -> Option<String> {
+        named
+            .map(text)
+            .or_else(|| self.run.current.as_ref().map(|o| o.test.clone()))
+    }
+
+    fn warning(&mut self, number: u64, w: WarningLine<'_>) {
+        let simple = |kind: &'static str| Some((kind, None::<String>, None::<i64>, None::<String>));
+        let leak = match w {
+            WarningLine::Modified { resource, test } => {
+                self.run.pending_modified = Some(state::PendingModified {
+                    line: number,
+                    resource: text(resource),
+                    test: text(test),
+                    before: None,
+                });
+                None
+            }
+            WarningLine::Before(value) => {
+                if let Some(p) = &mut self.run.pending_modified {
+                    p.before = Some(value.to_vec());
+                }
+                None
+            }
+            WarningLine::After(value) => {
+                if let Some(p) = self.run.pending_modified.take() {
+                    let leaked = self.rules.diff(p.before.as_deref().unwrap_or(b""), value);
+                    let event = self.run.event(p.line, "modified", Some(p.test));
+                    self.run.events.push(Event {
+                        resource: Some(p.resource),
+                        count: Some(leaked.count as i64),
+                        detail: Some(leaked.detail),
+                        ..event
+                    });
+                }
+                None
+            }
+            WarningLine::LeakedTempFiles { test, count, files } => {
+                let event = self
+                    .run
+                    .event(number, "leaked_temp_files", Some(text(test)));
+                self.run.events.push(Event {
+                    count: Some(count as i64),
+                    detail: Some(text(files)),
+                    ..event
+                });
+                None
+            }
+            WarningLine::ReapChildren { pid } => {
+                Some(("reap_children", None, Some(1), Some(pid.to_string())))
+            }
+            WarningLine::ThreadingCleanup { dangling } => {
+                Some(("threading_cleanup", None, dangling, None))
+            }
+            WarningLine::DanglingThread(repr) | WarningLine::DanglingThreads(repr) => {
+                let l = self.rules.describe(repr);
+                Some((
+                    "dangling_thread",
+                    None,
+                    Some(l.count as i64),
+                    Some(l.detail),
+                ))
+            }
+            WarningLine::DanglingProcesses(repr) => {
+                let l = self.rules.describe(repr);
+                Some((
+                    "dangling_process",
+                    None,
+                    Some(l.count as i64),
+                    Some(l.detail),
+                ))
+            }
+            WarningLine::ManagerChildren(rest) => {
+                let list =
+                    memchr::memmem::find(rest, b" active children").map_or(rest, |p| &rest[..p]);
+                let l = self.rules.describe(list);
+                Some((
+                    "manager_children",
+                    None,
+                    Some(l.count as i64),
+                    Some(l.detail),
+                ))
+            }
+            WarningLine::Unraisable => simple("unraisable"),
+            WarningLine::UncaughtThreadException { exception } => Some((
+                "uncaught_thread_exception",
+                Some(text(exception)),
+                None,
+                None,
+            )),
+            WarningLine::Uncollectable { test, count } => {
+                let event = self.run.event(number, "uncollectable", self.owner(test));
+                self.run.events.push(Event {
+                    count: Some(count as i64),
+                    ..event
+                });
+                None
+            }
+            WarningLine::LeftBehind { test, what, path } => {
+                let event = self.run.event(number, "left_behind", Some(text(test)));
+                self.run.events.push(Event {
+                    resource: Some(text(what)),
+                    detail: Some(self.rules.mask(&String::from_utf8_lossy(path)).into_owned()),
+                    ..event
+                });
+                None
+            }
+            WarningLine::ThreadingCleanupDetail
+            | WarningLine::ManagerSharedObjects
+            | WarningLine::WorkerThreadFailed
+            | WarningLine::WorkerCleanupFailed
+            | WarningLine::RerunParseFailed
+            | WarningLine::Other(_) => None,
+        };
+        if let Some((kind, resource, count, detail)) = leak {
+            let event = self.run.event(number, kind, self.owner(None));
+            self.run.events.push(Event {
+                resource,
+                count,
+                detail,
+                ..event
+            });
+        }
+    }
+
+    fn flush_modified(&mut self) {
+        if let Some(p) = self.run.pending_modified.take() {
+            // no After: line (early 3.4, or a log cut in the middle): the leak is still counted
+            let event = self.run.event(p.line, "modified", Some(p.test));
+            self.run.events.push(Event {
+                resource: Some(p.resource),
+                ..event
+            });
+        }
+    }
+
+    fn rerun(&mut self, number: u64, r: RerunLine<'_>) {
+        match r {
+            RerunLine::Start { prefix, count } => {
+                self.close_main_phase(number);
+                self.note_prefix(prefix);
+                self.run.phase = Phase::Rerun;
+                self.run.current = None;
+                self.run.last_index = None;
+                // 3.11.6+ re-runs in workers: the M line that follows opens this phase
+                self.run.awaiting_rerun_mode = count.is_some();
+            }
+            RerunLine::Test { prefix, test, .. } => {
+                self.note_prefix(prefix);
+                let test = text(test);
+                if self.run.phase == Phase::Main {
+                    self.close_main_phase(number);
+                    self.run.phase = Phase::Rerun;
+                }
+                // ≤3.11.5 re-runs in the main process: this line opens the test's output
+                self.run.current = Some(TestOwner { test: test.clone() });
+                self.run.mark_rerun(&test, number);
+            }
+            RerunLine::NotSupported => {}
+        }
+    }
+
+    /// The first summary (or the re-run announcement) closes the main phase.
+    fn close_main_phase(&mut self, number: u64) {
+        if self.run.phase == Phase::Main && !self.run.main_closed {
+            self.infer_pass(number, None);
+            for (test, outcome, line) in self.run.apply_hints() {
+                let v = Verdict {
+                    test: test.as_bytes(),
+                    outcome,
+                    detail: b"",
+                };
+                self.outcome(line, &v, None, None);
+            }
+            self.run.main_closed = true;
+        }
+    }
+
+    fn summary(&mut self, number: u64, s: SummaryLine<'_>) {
+        match s {
+            SummaryLine::TestsResult(state) => {
+                self.close_main_phase(number);
+                self.run.summaries += 1;
+                self.run.state = Some(text(state));
+                if self.run.after_rerun_summary() && self.run.rerun_concluded.is_none() {
+                    self.run.rerun_concluded = Some(number);
+                }
+                self.run.current = None;
+            }
+            SummaryLine::ListTitle { kind, .. } => {
+                self.close_main_phase(number);
+                self.run.current = None;
+                self.run.list = Some(kind);
+            }
+            SummaryLine::ListItems(items) => {
+                if let Some(kind) = self.run.list {
+                    for name in list_names(items) {
+                        self.list_item(number, kind, &text(name));
+                    }
+                }
+            }
+            SummaryLine::FinalResult(state) => {
+                self.close_main_phase(number);
+                self.run.state = Some(text(state));
+                if self.run.after_rerun_summary() && self.run.rerun_concluded.is_none() {
+                    self.run.rerun_concluded = Some(number);
+                }
+                self.run.final_seen = true;
+                self.end_run();
+            }
+            SummaryLine::Ok { .. } | SummaryLine::Interrupted => {
+                self.close_main_phase(number);
+                self.run.current = None;
+            }
+            SummaryLine::ListReason(_)
+            | SummaryLine::SlowestTitle
+            | SummaryLine::SlowestItem
+            | SummaryLine::Total
+            | SummaryLine::SkipsNote => {}
+        }
+    }
+
+    fn list_item(&mut self, number: u64, kind: ListKind, test: &str) {
+        let rerun_phase = self.run.phase == Phase::Rerun;
+        let outcome = match kind {
+            ListKind::Failed if rerun_phase => {
+                self.run.failed_again(test);
+                return;
+            }
+            // a lone summary after a re-run (`FAILURE then FAILURE`): still failing
+            ListKind::Failed if self.run.after_rerun_summary() => {
+                self.run.failed_again(test);
+                self.run.mark_rerun(test, number);
+                Outcome::Failed
+            }
+            ListKind::FailedAgain => {
+                self.run.failed_again(test);
+                return;
+            }
+            ListKind::Rerun => {
+                self.run.mark_rerun(test, number);
+                return;
+            }
+            ListKind::Failed => Outcome::Failed,
+            ListKind::EnvChanged => Outcome::EnvChanged,
+            ListKind::Skipped => Outcome::Skipped,
+            ListKind::ResourceDenied => Outcome::ResourceDenied,
+            ListKind::RanNoTests => Outcome::RanNoTests,
+            ListKind::Omitted | ListKind::SkipsUnexpected => return,
+        };
+        if rerun_phase || self.run.has_main_outcome(test) {
+            return;
+        }
+        // a pasted summary, or an era whose progress lines carry no result (3.5)
+        let v = Verdict {
+            test: test.as_bytes(),
+            outcome,
+            detail: b"",
+        };
+        self.outcome(number, &v, None, None);
+    }
+
+    fn crash(&mut self, number: u64, c: CrashLine<'_>) {
+        let (kind, detail) = match c {
+            CrashLine::Timeout(d) => ("timeout", d),
+            CrashLine::FatalError(m) | CrashLine::WindowsFatal(m) => ("fatal_error", m),
+            CrashLine::ThreadDump => return,
+        };
+        let event = self.run.event(number, kind, self.owner(None));
+        self.run.events.push(Event {
+            detail: Some(text(detail)),
+            ..event
+        });
+    }
+}

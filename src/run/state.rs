@@ -1,0 +1,279 @@
+//! What the run builder knows about the run in progress.
+
+use super::event::{Event, Phase};
+use crate::grammar::{LineKind, progress::Outcome, rerun::RerunLine, summary::ListKind};
+use std::collections::BTreeMap;
+
+/// The test whose output block (parallel) or progress window (sequential) is being read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestOwner {
+    pub test: String,
+}
+
+/// `X was modified by test_y`, waiting for its `Before:`/`After:` lines.
+#[derive(Debug)]
+pub struct PendingModified {
+    pub line: u64,
+    pub resource: String,
+    pub test: String,
+    pub before: Option<Vec<u8>>,
+}
+
+#[derive(Debug, Default)]
+pub struct TestState {
+    main: Option<Outcome>,
+    rerun: Option<(Outcome, u64)>,
+    /// A T1/T2/T3 line in the main phase: the outcome when nothing else gives one.
+    hint: Option<(Outcome, u64)>,
+    /// Line where the test was first seen on a progress line.
+    seen: Option<u64>,
+    /// Line where the test was announced for a re-run.
+    rerun_marked: Option<u64>,
+    /// unittest's result line in a main-process re-run.
+    rerun_tentative: Option<(Outcome, u64)>,
+    failed_again: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct RunState {
+    pub python: Option<String>,
+    pub cwd: Option<String>,
+    pub header_seen: bool,
+    pub has_mode: bool,
+    pub parallel: bool,
+    /// Sequential 2.7.14+/3.6+: a fast pass prints no verdict, so silence means passed.
+    pub expects_verdicts: bool,
+    pub total: Option<u64>,
+    pub last_index: Option<u64>,
+    pub last_elapsed: Option<u64>,
+    pub phase: Phase,
+    pub current: Option<TestOwner>,
+    pub awaiting_rerun_mode: bool,
+    pub main_closed: bool,
+    pub rerun_concluded: Option<u64>,
+    pub summaries: u32,
+    pub state: Option<String>,
+    pub final_seen: bool,
+    pub list: Option<ListKind>,
+    pub pending_modified: Option<PendingModified>,
+    pub events: Vec<Event>,
+    tests: BTreeMap<String, TestState>,
+    outcomes_from_progress: u64,
+}
+
+impl Default for Phase {
+    fn default() -> Self {
+        Phase::Main
+    }
+}
+
+impl RunState {
+    pub fn has_tests(&self) -> bool {
+        !self.tests.is_empty()
+    }
+
+    pub fn has_content(&self) -> bool {
+        self.has_tests()
+            || !self.events.is_empty()
+            || self.header_seen
+            || self.summaries > 0
+            || self.final_seen
+    }
+
+    /// A test owns the output being read, in a run that has not ended.
+    pub fn in_test_output(&self) -> bool {
+        self.current.is_some() && !self.final_seen
+    }
+
+    /// Does `kind` show the run that was interrupted by set-aside output carrying on?
+    pub fn resumes_outer(&self, kind: &LineKind<'_>) -> bool {
+        let elapsed_ok = |p: Option<crate::grammar::prefix::Prefix>| match (p, self.last_elapsed) {
+            (Some(p), Some(last)) => p.elapsed >= last,
+            _ => true,
+        };
+        match kind {
+            LineKind::Progress(p) => {
+                p.total == self.total
+                    && self.last_index.is_none_or(|last| p.index > last)
+                    && elapsed_ok(p.prefix)
+            }
+            LineKind::Rerun(RerunLine::Start { prefix, .. }) => {
+                prefix.is_some() && elapsed_ok(*prefix)
+            }
+            _ => false,
+        }
+    }
+
+    fn test(&mut self, name: &str) -> &mut TestState {
+        if !self.tests.contains_key(name) {
+            self.tests.insert(name.to_string(), TestState::default());
+        }
+        self.tests.get_mut(name).expect("inserted above")
+    }
+
+    pub fn seen(&mut self, name: &str) {
+        let line = self.last_index.unwrap_or(0);
+        let t = self.test(name);
+        if t.seen.is_none() {
+            t.seen = Some(line);
+        }
+    }
+
+    pub fn record(&mut self, name: &str, outcome: Outcome, line: u64) {
+        let phase = self.phase;
+        let t = self.test(name);
+        if t.seen.is_none() {
+            t.seen = Some(line);
+        }
+        match phase {
+            Phase::Main => t.main = Some(outcome),
+            Phase::Rerun => t.rerun = Some((outcome, line)),
+        }
+    }
+
+    /// A progress line carried a result: the era prints them, so silence is not a pass.
+    pub fn note_progress_outcome(&mut self) {
+        self.outcomes_from_progress += 1;
+    }
+
+    /// The summary being read is the one after a re-run (`FAILURE then SUCCESS`).
+    pub fn after_rerun_summary(&self) -> bool {
+        self.phase == Phase::Rerun || self.state.as_deref().is_some_and(|s| s.contains(" then "))
+    }
+
+    pub fn hint(&mut self, name: &str, outcome: Outcome, line: u64) {
+        if self.phase == Phase::Main {
+            let t = self.test(name);
+            if t.hint.is_none() {
+                t.hint = Some((outcome, line));
+            }
+        }
+    }
+
+    pub fn has_outcome(&self, name: &[u8]) -> bool {
+        let name = String::from_utf8_lossy(name);
+        self.tests
+            .get(name.as_ref())
+            .is_some_and(|t| match self.phase {
+                Phase::Main => t.main.is_some(),
+                Phase::Rerun => t.rerun.is_some(),
+            })
+    }
+
+    pub fn has_main_outcome(&self, name: &str) -> bool {
+        self.tests.get(name).is_some_and(|t| t.main.is_some())
+    }
+
+    pub fn mark_rerun(&mut self, name: &str, line: u64) {
+        let t = self.test(name);
+        if t.rerun_marked.is_none() {
+            t.rerun_marked = Some(line);
+        }
+    }
+
+    pub fn tentative_rerun(&mut self, name: &str, outcome: Outcome, line: u64) {
+        let t = self.test(name);
+        if t.rerun.is_none() {
+            t.rerun_tentative = Some((outcome, line));
+        }
+    }
+
+    pub fn failed_again(&mut self, name: &str) {
+        self.test(name).failed_again = true;
+    }
+
+    /// The main phase is over: T1–T3 lines give the outcome of tests that have none.
+    pub fn apply_hints(&mut self) -> Vec<(String, Outcome, u64)> {
+        self.tests
+            .iter()
+            .filter(|(_, t)| t.main.is_none())
+            .filter_map(|(name, t)| t.hint.map(|(o, line)| (name.clone(), o, line)))
+            .collect()
+    }
+
+    /// A row for this run (the run index is set by the builder).
+    pub fn event(&self, line: u64, kind: &'static str, test: Option<String>) -> Event {
+        Event {
+            line,
+            run: 0,
+            python: self.python.clone(),
+            phase: self.phase,
+            test,
+            kind,
+            resource: None,
+            count: None,
+            detail: None,
+            elapsed: None,
+            load_avg: None,
+            running: None,
+        }
+    }
+
+    /// Derive what the end of the run implies (re-run results, flaky tests, the results of
+    /// tests only a summary or nothing at all spoke of), then return the events in line order.
+    pub fn finish(mut self) -> Vec<Event> {
+        let mut derived = Vec::new();
+        let with_phase = |mut e: Event, phase: Phase| {
+            e.phase = phase;
+            e
+        };
+        // 3.5 and older print no result on progress lines: a test the summary does not list passed
+        let summary_seen = self.summaries > 0 || self.final_seen || self.main_closed;
+        if summary_seen && self.outcomes_from_progress == 0 {
+            for (name, t) in &self.tests {
+                if t.main.is_none() && t.seen.is_some() && t.rerun_marked.is_none() {
+                    let line = t.seen.unwrap_or(0);
+                    derived.push(with_phase(
+                        self.event(line, Outcome::Passed.kind(), Some(name.clone())),
+                        Phase::Main,
+                    ));
+                }
+            }
+        }
+        if let Some(concluded) = self.rerun_concluded {
+            let names: Vec<String> = self
+                .tests
+                .iter()
+                .filter(|(_, t)| t.rerun_marked.is_some() && t.rerun.is_none())
+                .map(|(n, _)| n.clone())
+                .collect();
+            for name in names {
+                let t = self.tests.get_mut(&name).expect("listed above");
+                let (outcome, line) = match t.rerun_tentative {
+                    _ if t.failed_again => (Outcome::Failed, concluded),
+                    Some((outcome, line)) => (outcome, line),
+                    None => (Outcome::Passed, concluded),
+                };
+                t.rerun = Some((outcome, line));
+                let marked = t.rerun_marked.unwrap_or(concluded);
+                let needs_main = t.main.is_none();
+                if needs_main {
+                    t.main = Some(Outcome::Failed);
+                }
+                if needs_main {
+                    derived.push(with_phase(
+                        self.event(marked, Outcome::Failed.kind(), Some(name.clone())),
+                        Phase::Main,
+                    ));
+                }
+                derived.push(with_phase(
+                    self.event(line, outcome.kind(), Some(name.clone())),
+                    Phase::Rerun,
+                ));
+            }
+        }
+        for (name, t) in &self.tests {
+            if let (Some(main), Some((Outcome::Passed, line))) = (t.main, t.rerun) {
+                if main.is_failure() {
+                    let mut e = self.event(line, "flaky", Some(name.clone()));
+                    e.phase = Phase::Rerun;
+                    e.detail = Some(format!("{} then passed", main.kind()));
+                    derived.push(e);
+                }
+            }
+        }
+        self.events.extend(derived);
+        self.events.sort_by_key(|e| e.line);
+        self.events
+    }
+}

@@ -1,0 +1,54 @@
+//! One source, start to end: open, split into lines, assemble runs, hand events on.
+
+use crate::input::{Source, lines::for_each_line};
+use crate::leak::Rules;
+use crate::run::{Event, RunBuilder};
+use std::io::{self, BufRead};
+
+/// A source that could not be read whole; `line` is how far it got (0: not opened).
+#[derive(Debug, thiserror::Error)]
+#[error("{source_name}{}: {error}", line.map(|l| format!(": after line {l}")).unwrap_or_default())]
+pub struct SourceError {
+    pub source_name: String,
+    pub line: Option<u64>,
+    pub error: io::Error,
+}
+
+/// Parse everything `reader` holds into events. The events of lines read before an I/O error
+/// are delivered too: a truncated file still counts for what it has.
+pub fn scan_reader<R: BufRead + ?Sized>(
+    reader: &mut R,
+    rules: &Rules,
+    sink: impl FnMut(Event),
+) -> Result<u64, crate::input::lines::ReadError> {
+    let mut builder = RunBuilder::new(rules, sink);
+    let result = for_each_line(reader, |n, line| builder.push(n, line));
+    builder.finish();
+    result
+}
+
+/// Open and parse one source.
+pub fn scan_source(
+    source: &Source,
+    rules: &Rules,
+    sink: impl FnMut(Event),
+) -> Result<u64, SourceError> {
+    let name = source.name();
+    let mut reader = source.open().map_err(|error| SourceError {
+        source_name: name.clone(),
+        line: None,
+        error,
+    })?;
+    scan_reader(&mut reader, rules, sink).map_err(|e| SourceError {
+        source_name: name,
+        line: Some(e.line),
+        error: e.error,
+    })
+}
+
+/// Parse bytes held in memory (tests, fuzzing).
+pub fn scan_bytes(bytes: &[u8], rules: &Rules) -> Vec<Event> {
+    let mut events = Vec::new();
+    let _ = scan_reader(&mut io::Cursor::new(bytes), rules, |e| events.push(e));
+    events
+}

@@ -1,0 +1,71 @@
+//! Snapshot tests: every `fixtures/*.log` (one per era and per line kind, written for this
+//! repository) against its expected `events` CSV in `fixtures/expected/`. Review a change with
+//! `cargo insta review` (or `INSTA_UPDATE=always cargo test` and `git diff`).
+
+use flakelog::input::Source;
+use flakelog::leak::Rules;
+use flakelog::output::{EventRow, Format, event_writer};
+use flakelog::scan::scan_source;
+use std::path::{Path, PathBuf};
+
+fn fixture_logs() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut logs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "log"))
+        .collect();
+    logs.sort();
+    logs
+}
+
+fn events_csv(log: &Path) -> String {
+    let name = log.file_name().unwrap().to_string_lossy().into_owned();
+    let rules = Rules::builtin();
+    let mut out = Vec::new();
+    {
+        let mut w = event_writer(Format::Csv, &mut out);
+        scan_source(&Source::Path(log.to_path_buf()), &rules, |e| {
+            w.row(&EventRow::new(&name, &e)).unwrap()
+        })
+        .unwrap();
+        w.finish().unwrap();
+    }
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn every_fixture_matches_its_expected_events() {
+    let logs = fixture_logs();
+    assert!(
+        logs.len() >= 6,
+        "expected a fixture per era, found {}",
+        logs.len()
+    );
+    for log in logs {
+        let name = log.file_stem().unwrap().to_string_lossy().into_owned();
+        insta::with_settings!({
+            snapshot_path => "../fixtures/expected",
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+            description => format!("flakelog events fixtures/{name}.log"),
+        }, {
+            insta::assert_snapshot!(name, events_csv(&log));
+        });
+    }
+}
+
+/// Every era A–F has a fixture, so a grammar change that breaks one era shows up here.
+#[test]
+fn fixtures_cover_every_era() {
+    let names: Vec<String> = fixture_logs()
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for era in ["era-a-", "era-b-", "era-c-", "era-d-", "era-e-", "era-f-"] {
+        assert!(
+            names.iter().any(|n| n.starts_with(era)),
+            "no fixture for {era}"
+        );
+    }
+}

@@ -1,0 +1,137 @@
+//! No input bytes make the parser panic: random bytes, real-shaped logs with random
+//! mutations, and every prefix of a log (a log cut anywhere).
+
+use flakelog::leak::Rules;
+use flakelog::scan::scan_bytes;
+use std::path::Path;
+
+/// xorshift64*: deterministic, so a failure reproduces.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+fn fixtures() -> Vec<Vec<u8>> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "log"))
+        .map(|p| std::fs::read(p).unwrap())
+        .collect()
+}
+
+const SNIPPETS: &[&[u8]] = &[
+    b"\n",
+    b"\r",
+    b"\x1b[1;31m",
+    b"\x00",
+    b"\xff\xfe",
+    b"o",
+    b"e",
+    b"Warning -- ",
+    b"  Before: ",
+    b"  After:  ",
+    b"== CPython 3.12.1 ",
+    b"0:00:00 ",
+    b"[ 1/2] ",
+    b"test_x failed",
+    b"......",
+    b"((((",
+    b"{'",
+    b"Re-running ",
+    b"Run 2 tests in parallel using 2 worker processes\n",
+    b"== Tests result: FAILURE then SUCCESS ==\n",
+];
+
+#[test]
+fn random_bytes_never_panic() {
+    let rules = Rules::builtin();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    for _ in 0..300 {
+        let len = rng.below(4096);
+        let bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+        scan_bytes(&bytes, &rules);
+    }
+}
+
+#[test]
+fn mutated_logs_never_panic() {
+    let rules = Rules::builtin();
+    let mut rng = Rng(42);
+    for log in fixtures() {
+        for _ in 0..40 {
+            let mut lines: Vec<Vec<u8>> = log.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
+            for _ in 0..1 + rng.below(12) {
+                let i = rng.below(lines.len());
+                match rng.below(6) {
+                    0 => {
+                        lines.remove(i);
+                    }
+                    1 => {
+                        let l = lines[i].clone();
+                        lines.insert(i, l);
+                    }
+                    2 => {
+                        let cut = rng.below(lines[i].len() + 1);
+                        lines[i].truncate(cut);
+                    }
+                    3 => {
+                        let at = rng.below(lines[i].len() + 1);
+                        let s = SNIPPETS[rng.below(SNIPPETS.len())];
+                        lines[i].splice(at..at, s.iter().copied());
+                    }
+                    4 if !lines[i].is_empty() => {
+                        let at = rng.below(lines[i].len());
+                        lines[i][at] ^= 1 << rng.below(8);
+                    }
+                    _ => {
+                        let j = rng.below(lines.len());
+                        lines.swap(i, j);
+                    }
+                }
+                if lines.is_empty() {
+                    break;
+                }
+            }
+            scan_bytes(&lines.join(&b'\n'), &rules);
+        }
+    }
+}
+
+#[test]
+fn every_cut_of_a_log_parses() {
+    let rules = Rules::builtin();
+    for log in fixtures() {
+        let step = (log.len() / 200).max(1);
+        for end in (0..log.len()).step_by(step) {
+            scan_bytes(&log[..end], &rules);
+        }
+    }
+}
+
+#[test]
+fn a_huge_line_is_fine() {
+    let rules = Rules::builtin();
+    let mut log = b"Warning -- os.environ was modified by test_x\n  Before: {".to_vec();
+    for i in 0..200_000 {
+        log.extend_from_slice(format!("'K{i}': 'v', ").as_bytes());
+    }
+    log.extend_from_slice(b"}\n  After:  {'K': 'v'} \n");
+    let events = scan_bytes(&log, &rules);
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].kind, "modified");
+}
