@@ -56,10 +56,10 @@ fn events(args: EventsArgs) -> anyhow::Result<ExitCode> {
         let name = source.name();
         let mut write_error = None;
         let result = scan_source(source, &rules, |event| {
-            if write_error.is_none() {
-                if let Err(e) = writer.row(&EventRow::new(&name, &event)) {
-                    write_error = Some(e);
-                }
+            if write_error.is_none()
+                && let Err(e) = writer.row(&EventRow::new(&name, &event))
+            {
+                write_error = Some(e);
             }
         });
         if let Some(e) = write_error {

@@ -160,7 +160,10 @@ fn running_suffix(i: &[u8]) -> IResult<&[u8], &[u8]> {
     Ok((&i[i.len()..], i))
 }
 
-fn counters(i: &[u8]) -> IResult<&[u8], (u64, Option<u64>, Option<u64>)> {
+/// `[IDX/TOTAL/FAILS]`: index, and the two optional numbers after it.
+type Counters = (u64, Option<u64>, Option<u64>);
+
+fn counters(i: &[u8]) -> IResult<&[u8], Counters> {
     let (i, _) = char('[').parse(i)?;
     let (i, _) = take_while(|b| b == b' ')(i)?;
     let (i, index) = uint(i)?;

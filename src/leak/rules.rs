@@ -94,10 +94,10 @@ impl Rules {
     pub fn mask<'a>(&self, item: &'a str) -> Cow<'a, str> {
         let mut out = Cow::Borrowed(item);
         for rule in &self.masks {
-            if let Rule::Mask { re, replacement } = rule {
-                if let Cow::Owned(s) = re.replace_all(&out, replacement.as_str()) {
-                    out = Cow::Owned(s);
-                }
+            if let Rule::Mask { re, replacement } = rule
+                && let Cow::Owned(s) = re.replace_all(&out, replacement.as_str())
+            {
+                out = Cow::Owned(s);
             }
         }
         out
@@ -106,14 +106,14 @@ impl Rules {
     /// The class of a masked item, or the item itself (cut) when no rule names it.
     pub fn class_of(&self, masked: &str) -> String {
         for rule in &self.classes {
-            if let Rule::Class { re, name } = rule {
-                if let Some(caps) = re.captures(masked) {
-                    return match (name, caps.name("class")) {
-                        (Some(n), _) => n.clone(),
-                        (None, Some(c)) => c.as_str().to_string(),
-                        (None, None) => masked.to_string(),
-                    };
-                }
+            if let Rule::Class { re, name } = rule
+                && let Some(caps) = re.captures(masked)
+            {
+                return match (name, caps.name("class")) {
+                    (Some(n), _) => n.clone(),
+                    (None, Some(c)) => c.as_str().to_string(),
+                    (None, None) => masked.to_string(),
+                };
             }
         }
         cut(masked, ITEM_MAX)

@@ -3,9 +3,10 @@
 use serde::Serialize;
 
 /// Which pass of a run a line belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Phase {
+    #[default]
     Main,
     Rerun,
 }

@@ -44,6 +44,8 @@ pub struct RunState {
     /// Sequential 2.7.14+/3.6+: a fast pass prints no verdict, so silence means passed.
     pub expects_verdicts: bool,
     pub total: Option<u64>,
+    /// `--forever`: progress lines have no TOTAL.
+    pub forever: bool,
     pub last_index: Option<u64>,
     pub last_elapsed: Option<u64>,
     pub phase: Phase,
@@ -61,15 +63,14 @@ pub struct RunState {
     outcomes_from_progress: u64,
 }
 
-impl Default for Phase {
-    fn default() -> Self {
-        Phase::Main
-    }
-}
-
 impl RunState {
     pub fn has_tests(&self) -> bool {
         !self.tests.is_empty()
+    }
+
+    /// The M line announced how many tests will run.
+    pub fn has_mode_total(&self) -> bool {
+        self.has_mode && self.total.is_some()
     }
 
     pub fn has_content(&self) -> bool {
@@ -93,7 +94,8 @@ impl RunState {
         };
         match kind {
             LineKind::Progress(p) => {
-                p.total == self.total
+                let total = if self.forever { None } else { p.total };
+                total == self.total
                     && self.last_index.is_none_or(|last| p.index > last)
                     && elapsed_ok(p.prefix)
             }
@@ -263,13 +265,13 @@ impl RunState {
             }
         }
         for (name, t) in &self.tests {
-            if let (Some(main), Some((Outcome::Passed, line))) = (t.main, t.rerun) {
-                if main.is_failure() {
-                    let mut e = self.event(line, "flaky", Some(name.clone()));
-                    e.phase = Phase::Rerun;
-                    e.detail = Some(format!("{} then passed", main.kind()));
-                    derived.push(e);
-                }
+            if let (Some(main), Some((Outcome::Passed, line))) = (t.main, t.rerun)
+                && main.is_failure()
+            {
+                let mut e = self.event(line, "flaky", Some(name.clone()));
+                e.phase = Phase::Rerun;
+                e.detail = Some(format!("{} then passed", main.kind()));
+                derived.push(e);
             }
         }
         self.events.extend(derived);
