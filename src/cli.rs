@@ -1,35 +1,75 @@
-//! The command line. Read by main.rs only.
+//! The command line (clap). Read by main.rs only; nothing below sees clap's types but the
+//! value enums.
 
 use crate::output::Format;
-use clap::{Parser, Subcommand};
+use crate::stats::GroupBy;
+use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
 #[command(
     name = "flakelog",
     version,
-    about = "Mine CPython regrtest logs: failures, flaky tests, env changes and leaks."
+    about = "Mine CPython regrtest logs: failures, flaky tests, env changes and leaks.",
+    long_about = "Mine CPython regrtest logs: failures, flaky tests, env changes and leaks.\n\n\
+        With no command, `flakelog [PATH…]` runs `stats`. PATHs are log files (plain or gzip),\n\
+        directories (walked in name order) or `-` for stdin; no PATH reads stdin.",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Opts {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub stats: StatsArgs,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// One row per test, kind and resource: how often, in how many runs, since when.
+    Stats(StatsArgs),
     /// One row per event (test outcome, warning, leak), in input order.
-    Events(EventsArgs),
+    Events(InputArgs),
+    /// One row per regrtest run.
+    Runs(InputArgs),
 }
 
-#[derive(Debug, clap::Args)]
-pub struct EventsArgs {
-    /// Log files (plain or gzip); `-` or nothing reads stdin.
+/// What every command reads and how it writes.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Log files (plain or gzip), directories, or `-` for stdin; none reads stdin.
     pub paths: Vec<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Csv)]
-    pub format: Format,
+    /// Output format [default: table on a terminal, csv otherwise]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Threads to parse files with [default: all cores]
+    #[arg(short = 'j', long = "threads", value_name = "N")]
+    pub threads: Option<usize>,
+    /// Only files in directories whose name or path matches (e.g. `*.log.gz`); repeatable
+    #[arg(long, value_name = "GLOB")]
+    pub glob: Vec<String>,
+    /// Regex with named groups `builder`, `build`, `branch`, matched against each file's path
+    #[arg(long, value_name = "REGEX")]
+    pub path_pattern: Option<String>,
     /// Extra leak-classification rules, tried before the built-in ones
-    /// (format: grammars/leak-classes.rules).
+    /// (format: grammars/leak-classes.rules)
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
+    /// No progress bar
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Split rows by this column as well; repeatable
+    #[arg(long, value_enum, value_name = "COLUMN")]
+    pub group_by: Vec<GroupBy>,
+    /// Only rows seen in at least N runs
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub min_runs: u64,
+    /// Only these kinds (e.g. `modified`); repeatable or comma-separated
+    #[arg(long, value_name = "KIND", value_delimiter = ',')]
+    pub kind: Vec<String>,
 }

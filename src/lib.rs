@@ -3,9 +3,11 @@
 //! `run` (runs, tests, events) → `output` (CSV / JSON / JSON Lines).
 
 pub mod cli;
+pub mod cmd;
 pub mod grammar;
 pub mod input;
 pub mod leak;
 pub mod output;
 pub mod run;
 pub mod scan;
+pub mod stats;

@@ -2,7 +2,7 @@
 
 use crate::input::{Source, lines::for_each_line};
 use crate::leak::Rules;
-use crate::run::{Event, RunBuilder};
+use crate::run::{Event, RunBuilder, RunInfo};
 use std::io::{self, BufRead};
 
 /// A source that could not be read whole; `line` is how far it got (0: not opened).
@@ -14,12 +14,13 @@ pub struct SourceError {
     pub error: io::Error,
 }
 
-/// Parse everything `reader` holds into events. The events of lines read before an I/O error
-/// are delivered too: a truncated file still counts for what it has.
+/// Parse everything `reader` holds into runs and their events, handed to `sink` run by run.
+/// The runs of lines read before an I/O error are delivered too: a truncated file still counts
+/// for what it has.
 pub fn scan_reader<R: BufRead + ?Sized>(
     reader: &mut R,
     rules: &Rules,
-    sink: impl FnMut(Event),
+    sink: impl FnMut(RunInfo, Vec<Event>),
 ) -> Result<u64, crate::input::lines::ReadError> {
     let mut builder = RunBuilder::new(rules, sink);
     let result = for_each_line(reader, |n, line| builder.push(n, line));
@@ -31,7 +32,7 @@ pub fn scan_reader<R: BufRead + ?Sized>(
 pub fn scan_source(
     source: &Source,
     rules: &Rules,
-    sink: impl FnMut(Event),
+    sink: impl FnMut(RunInfo, Vec<Event>),
 ) -> Result<u64, SourceError> {
     let name = source.name();
     let mut reader = source.open().map_err(|error| SourceError {
@@ -47,8 +48,10 @@ pub fn scan_source(
 }
 
 /// Parse bytes held in memory (tests, fuzzing).
-pub fn scan_bytes(bytes: &[u8], rules: &Rules) -> Vec<Event> {
-    let mut events = Vec::new();
-    let _ = scan_reader(&mut io::Cursor::new(bytes), rules, |e| events.push(e));
-    events
+pub fn scan_bytes(bytes: &[u8], rules: &Rules) -> Vec<(RunInfo, Vec<Event>)> {
+    let mut runs = Vec::new();
+    let _ = scan_reader(&mut io::Cursor::new(bytes), rules, |info, events| {
+        runs.push((info, events))
+    });
+    runs
 }

@@ -101,7 +101,7 @@ fn csv_header_and_formats_agree() {
     let text = String::from_utf8(csv.get_output().stdout.clone()).unwrap();
     assert_eq!(
         text.lines().next().unwrap(),
-        "source,line,run,python,phase,test,kind,resource,count,detail,elapsed,load_avg,running"
+        "source,line,run,python,phase,test,kind,resource,count,detail,elapsed,load_avg,running,builder,build,branch,date"
     );
     let json = flakelog()
         .args(["events", "--format", "json"])
@@ -215,5 +215,13 @@ fn usage_errors_exit_2() {
         .args(["events", "--format", "xml"])
         .assert()
         .code(2);
-    flakelog().args(["frobnicate"]).assert().code(2);
+    flakelog().args(["--min-runs", "many"]).assert().code(2);
+    flakelog()
+        .args(["stats", "--group-by", "planet"])
+        .assert()
+        .code(2);
+    flakelog()
+        .args(["runs", "--path-pattern", "(no named group)"])
+        .assert()
+        .code(2);
 }

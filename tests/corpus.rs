@@ -82,12 +82,14 @@ type Warning = (Option<String>, String, Option<String>);
 fn score(log: &Path, expect: &Value, rules: &Rules) -> Vec<String> {
     let mut got_out: BTreeMap<Option<String>, BTreeSet<String>> = BTreeMap::new();
     let mut got_leak: BTreeSet<Warning> = BTreeSet::new();
-    let result = scan_source(&Source::Path(log.to_path_buf()), rules, |e| {
-        let test = e.test.as_deref().map(norm);
-        if OUTCOME_KINDS.contains(&e.kind) {
-            got_out.entry(test).or_default().insert(e.kind.to_string());
-        } else if LEAK_KINDS.contains(&e.kind) {
-            got_leak.insert((test, e.kind.to_string(), e.resource.clone()));
+    let result = scan_source(&Source::Path(log.to_path_buf()), rules, |_run, events| {
+        for e in events {
+            let test = e.test.as_deref().map(norm);
+            if OUTCOME_KINDS.contains(&e.kind) {
+                got_out.entry(test).or_default().insert(e.kind.to_string());
+            } else if LEAK_KINDS.contains(&e.kind) {
+                got_leak.insert((test, e.kind.to_string(), e.resource.clone()));
+            }
         }
     });
     let mut problems = Vec::new();

@@ -2,9 +2,10 @@
 //! repository) against its expected `events` CSV in `fixtures/expected/`. Review a change with
 //! `cargo insta review` (or `INSTA_UPDATE=always cargo test` and `git diff`).
 
+use flakelog::cmd::events::{COLUMNS, cells};
 use flakelog::input::Source;
 use flakelog::leak::Rules;
-use flakelog::output::{EventRow, Format, event_writer};
+use flakelog::output::{Format, Totals, row_writer};
 use flakelog::scan::scan_source;
 use std::path::{Path, PathBuf};
 
@@ -24,12 +25,15 @@ fn events_csv(log: &Path) -> String {
     let rules = Rules::builtin();
     let mut out = Vec::new();
     {
-        let mut w = event_writer(Format::Csv, &mut out);
-        scan_source(&Source::Path(log.to_path_buf()), &rules, |e| {
-            w.row(&EventRow::new(&name, &e)).unwrap()
+        let columns = COLUMNS.iter().map(|c| c.to_string()).collect();
+        let mut w = row_writer(Format::Csv, columns, &mut out);
+        scan_source(&Source::Path(log.to_path_buf()), &rules, |run, events| {
+            for e in &events {
+                w.row(&cells(&name, &run, e)).unwrap();
+            }
         })
         .unwrap();
-        w.finish().unwrap();
+        w.finish(&Totals::default()).unwrap();
     }
     String::from_utf8(out).unwrap()
 }

@@ -131,7 +131,8 @@ fn a_huge_line_is_fine() {
         log.extend_from_slice(format!("'K{i}': 'v', ").as_bytes());
     }
     log.extend_from_slice(b"}\n  After:  {'K': 'v'} \n");
-    let events = scan_bytes(&log, &rules);
-    assert_eq!(events.len(), 1);
-    assert_eq!(events[0].kind, "modified");
+    let runs = scan_bytes(&log, &rules);
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].1.len(), 1);
+    assert_eq!(runs[0].1[0].kind, "modified");
 }

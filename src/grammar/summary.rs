@@ -1,6 +1,6 @@
 //! The summary block (§8) of every era, and C6 `Test suite interrupted by signal SIGINT.`.
 
-use super::util::{duration, test_name, uint};
+use super::util::{duration, duration_seconds, test_name, uint};
 use nom::{
     IResult, Parser,
     branch::alt,
@@ -41,7 +41,9 @@ pub enum SummaryLine<'a> {
     SlowestTitle,
     /// `- test_x: 2 min 40 sec`
     SlowestItem,
-    /// `Total duration: …`, `Total tests: …`, `Total test files: …`
+    /// `Total duration: 34 min 48 sec`, in seconds
+    TotalDuration(f64),
+    /// `Total tests: …`, `Total test files: …`
     Total,
     /// C6
     Interrupted,
@@ -156,12 +158,12 @@ fn slowest(i: &[u8]) -> IResult<&[u8], SummaryLine<'_>> {
 }
 
 fn totals(i: &[u8]) -> IResult<&[u8], SummaryLine<'_>> {
-    let (i, _) = alt((
-        tag("Total duration: "),
-        tag("Total tests: run="),
-        tag("Total test files: run="),
-    ))
-    .parse(i)?;
+    if let Ok((rest, _)) = tag::<_, _, nom::error::Error<&[u8]>>("Total duration: ").parse(i)
+        && let Some(secs) = duration_seconds(rest)
+    {
+        return Ok((&rest[rest.len()..], SummaryLine::TotalDuration(secs)));
+    }
+    let (i, _) = alt((tag("Total tests: run="), tag("Total test files: run="))).parse(i)?;
     Ok((&i[i.len()..], SummaryLine::Total))
 }
 
@@ -308,7 +310,11 @@ mod tests {
 
     #[test]
     fn totals_slowest_notes() {
-        assert_eq!(s("Total duration: 34 min 48 sec"), Some(SummaryLine::Total));
+        assert_eq!(
+            s("Total duration: 34 min 48 sec"),
+            Some(SummaryLine::TotalDuration(2088.0))
+        );
+        assert_eq!(s("Total duration: soon"), None);
         assert_eq!(
             s("Total tests: run=40,332 failures=3 skipped=2,283"),
             Some(SummaryLine::Total)

@@ -62,6 +62,29 @@ pub fn duration(i: &[u8]) -> IResult<&[u8], &[u8]> {
     .parse(i)
 }
 
+/// The seconds a DUR text stands for (`2 min 3 sec` → 123.0, `532 ms` → 0.532, `160.2s`).
+pub fn duration_seconds(text: &[u8]) -> Option<f64> {
+    let text = std::str::from_utf8(text).ok()?;
+    if let Some(secs) = text.strip_suffix('s').and_then(|t| t.parse::<f64>().ok()) {
+        return Some(secs);
+    }
+    let words: Vec<&str> = text.split(' ').collect();
+    let mut total = 0.0;
+    for pair in words.chunks(2) {
+        let [value, unit] = pair else { return None };
+        let value: f64 = value.parse().ok()?;
+        total += value
+            * match *unit {
+                "hour" => 3600.0,
+                "min" => 60.0,
+                "sec" => 1.0,
+                "ms" => 0.001,
+                _ => return None,
+            };
+    }
+    Some(total)
+}
+
 /// The text inside one balanced pair of parentheses starting at `i[0] == b'('`,
 /// e.g. `(Exit code -11 (SIGSEGV))` gives `Exit code -11 (SIGSEGV)`.
 pub fn parenthesized(i: &[u8]) -> IResult<&[u8], &[u8]> {
@@ -148,6 +171,17 @@ mod tests {
         }
         assert!(duration(b"2 minutes").is_err() || duration(b"2 minutes").unwrap().0 != b"");
         assert!(duration(b"sec").is_err());
+    }
+
+    #[test]
+    fn duration_values() {
+        assert_eq!(duration_seconds(b"2 min 3 sec"), Some(123.0));
+        assert_eq!(duration_seconds(b"1 hour 2 min"), Some(3720.0));
+        assert_eq!(duration_seconds(b"31.5 sec"), Some(31.5));
+        assert_eq!(duration_seconds(b"532 ms"), Some(0.532));
+        assert_eq!(duration_seconds(b"160.2s"), Some(160.2));
+        assert_eq!(duration_seconds(b"2 fortnights"), None);
+        assert_eq!(duration_seconds(b"2 min 3"), None);
     }
 
     #[test]

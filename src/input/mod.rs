@@ -2,6 +2,7 @@
 
 pub mod lines;
 pub mod normalize;
+pub mod sources;
 
 use flate2::read::MultiGzDecoder;
 use std::fs::File;

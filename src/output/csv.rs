@@ -1,27 +1,31 @@
-use super::{EVENT_COLUMNS, EventRow, EventWriter};
+use super::{Cell, RowWriter, Totals};
 use std::io::{self, Write};
 
-pub struct CsvEvents<W: Write> {
+pub struct CsvRows<W: Write> {
     writer: ::csv::Writer<W>,
+    columns: Vec<String>,
     header_written: bool,
+    scratch: String,
 }
 
-impl<W: Write> CsvEvents<W> {
-    pub fn new(out: W) -> Self {
-        // the header is written by hand so it is there even when there are no rows
+impl<W: Write> CsvRows<W> {
+    pub fn new(columns: Vec<String>, out: W) -> Self {
         let writer = ::csv::WriterBuilder::new()
             .has_headers(false)
             .from_writer(out);
-        CsvEvents {
+        CsvRows {
             writer,
+            columns,
             header_written: false,
+            scratch: String::new(),
         }
     }
 
+    /// The header goes out even when there are no rows: a reader always sees the columns.
     fn header(&mut self) -> io::Result<()> {
         if !self.header_written {
             self.header_written = true;
-            self.writer.write_record(EVENT_COLUMNS).map_err(into_io)?;
+            self.writer.write_record(&self.columns).map_err(into_io)?;
         }
         Ok(())
     }
@@ -34,13 +38,19 @@ fn into_io(e: ::csv::Error) -> io::Error {
     }
 }
 
-impl<W: Write> EventWriter for CsvEvents<W> {
-    fn row(&mut self, row: &EventRow<'_>) -> io::Result<()> {
+impl<W: Write> RowWriter for CsvRows<W> {
+    fn row(&mut self, cells: &[Cell<'_>]) -> io::Result<()> {
         self.header()?;
-        self.writer.serialize(row).map_err(into_io)
+        for cell in cells {
+            cell.write_text(&mut self.scratch);
+            self.writer
+                .write_field(self.scratch.as_bytes())
+                .map_err(into_io)?;
+        }
+        self.writer.write_record(None::<&[u8]>).map_err(into_io)
     }
 
-    fn finish(&mut self) -> io::Result<()> {
+    fn finish(&mut self, _totals: &Totals) -> io::Result<()> {
         self.header()?;
         self.writer.flush()
     }

@@ -1,54 +1,54 @@
-//! Rows out: CSV (through the csv crate), a JSON array, or JSON Lines. One file per format
-//! behind the `EventWriter` trait; the wire type `EventRow` fixes the column names and order.
+//! Rows out: CSV (through the csv crate), a JSON array, JSON Lines, or an aligned table for a
+//! terminal. Every command hands rows as `Cell`s under a fixed list of column names, so a
+//! format is one file here and a command never knows which format it writes.
 
 mod csv;
 mod json;
+mod table;
 
-use crate::run::Event;
-use serde::Serialize;
 use std::io::{self, Write};
 
-/// The `events` columns, in order. CSV header = JSON keys; empty CSV cell = JSON `null`.
-pub const EVENT_COLUMNS: [&str; 13] = [
-    "source", "line", "run", "python", "phase", "test", "kind", "resource", "count", "detail",
-    "elapsed", "load_avg", "running",
-];
-
-#[derive(Debug, Serialize)]
-pub struct EventRow<'a> {
-    pub source: &'a str,
-    pub line: u64,
-    pub run: u32,
-    pub python: Option<&'a str>,
-    pub phase: &'static str,
-    pub test: Option<&'a str>,
-    pub kind: &'static str,
-    pub resource: Option<&'a str>,
-    pub count: Option<i64>,
-    pub detail: Option<&'a str>,
-    pub elapsed: Option<u64>,
-    pub load_avg: Option<f64>,
-    pub running: Option<&'a str>,
+/// One value of a row, borrowed: no allocation per cell. `None` is an empty CSV cell and a
+/// JSON `null`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell<'a> {
+    Text(Option<&'a str>),
+    Int(Option<i64>),
+    Float(Option<f64>),
+    Bool(bool),
 }
 
-impl<'a> EventRow<'a> {
-    pub fn new(source: &'a str, e: &'a Event) -> Self {
-        EventRow {
-            source,
-            line: e.line,
-            run: e.run,
-            python: e.python.as_deref(),
-            phase: e.phase.name(),
-            test: e.test.as_deref(),
-            kind: e.kind,
-            resource: e.resource.as_deref(),
-            count: e.count,
-            detail: e.detail.as_deref(),
-            elapsed: e.elapsed,
-            load_avg: e.load_avg,
-            running: e.running.as_deref(),
-        }
+impl From<&'static str> for Cell<'_> {
+    fn from(s: &'static str) -> Self {
+        Cell::Text(Some(s))
     }
+}
+
+impl Cell<'_> {
+    /// The text of the cell as CSV and the table show it.
+    pub fn write_text(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        out.clear();
+        let _ = match self {
+            Cell::Text(Some(s)) => write!(out, "{s}"),
+            Cell::Int(Some(n)) => write!(out, "{n}"),
+            Cell::Float(Some(x)) => write!(out, "{x}"),
+            Cell::Bool(b) => write!(out, "{b}"),
+            Cell::Text(None) | Cell::Int(None) | Cell::Float(None) => Ok(()),
+        };
+    }
+}
+
+pub fn text(s: &Option<String>) -> Cell<'_> {
+    Cell::Text(s.as_deref())
+}
+
+pub fn uint(n: u64) -> Cell<'static> {
+    Cell::Int(Some(i64::try_from(n).unwrap_or(i64::MAX)))
+}
+
+pub fn opt_uint(n: Option<u64>) -> Cell<'static> {
+    Cell::Int(n.map(|n| i64::try_from(n).unwrap_or(i64::MAX)))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -56,103 +56,130 @@ pub enum Format {
     Csv,
     Json,
     Jsonl,
+    /// Aligned columns fitted to the terminal, with a totals line.
+    Table,
 }
 
-/// Writes event rows in one format.
-pub trait EventWriter {
-    fn row(&mut self, row: &EventRow<'_>) -> io::Result<()>;
-    /// Close the document (the JSON array) and flush.
-    fn finish(&mut self) -> io::Result<()>;
+/// The last line of a table: how much was read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub files: u64,
+    pub runs: u64,
+    pub events: u64,
+    pub errors: u64,
 }
 
-pub fn event_writer<'w, W: Write + 'w>(format: Format, out: W) -> Box<dyn EventWriter + 'w> {
+/// Writes rows of one table (fixed columns) in one format.
+pub trait RowWriter {
+    fn row(&mut self, cells: &[Cell<'_>]) -> io::Result<()>;
+    /// Close the document (JSON array, table) and flush.
+    fn finish(&mut self, totals: &Totals) -> io::Result<()>;
+}
+
+pub fn row_writer<'w, W: Write + 'w>(
+    format: Format,
+    columns: Vec<String>,
+    out: W,
+) -> Box<dyn RowWriter + 'w> {
     match format {
-        Format::Csv => Box::new(csv::CsvEvents::new(out)),
-        Format::Json => Box::new(json::JsonEvents::array(out)),
-        Format::Jsonl => Box::new(json::JsonEvents::lines(out)),
+        Format::Csv => Box::new(csv::CsvRows::new(columns, out)),
+        Format::Json => Box::new(json::JsonRows::array(columns, out)),
+        Format::Jsonl => Box::new(json::JsonRows::lines(columns, out)),
+        Format::Table => Box::new(table::TableRows::new(columns, out, table::terminal_width())),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::run::{Event, Phase};
 
-    fn sample() -> Event {
-        Event {
-            line: 7,
-            run: 1,
-            python: Some("3.12.1".into()),
-            phase: Phase::Rerun,
-            test: Some("test_os".into()),
-            kind: "modified",
-            resource: Some("os.environ".into()),
-            count: Some(1),
-            detail: Some("+A, \"quoted\"".into()),
-            elapsed: None,
-            load_avg: Some(1.5),
-            running: None,
-        }
+    fn columns() -> Vec<String> {
+        ["source", "line", "detail", "rate", "complete"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     }
 
     fn render(format: Format) -> String {
         let mut out = Vec::new();
         {
-            let mut w = event_writer(format, &mut out);
-            let e = sample();
-            w.row(&EventRow::new("a.log", &e)).unwrap();
-            w.row(&EventRow::new("b.log", &e)).unwrap();
-            w.finish().unwrap();
+            let mut w = row_writer(format, columns(), &mut out);
+            w.row(&[
+                Cell::Text(Some("a.log")),
+                Cell::Int(Some(7)),
+                Cell::Text(Some("+A, \"q\"")),
+                Cell::Float(Some(0.5)),
+                Cell::Bool(true),
+            ])
+            .unwrap();
+            w.row(&[
+                Cell::Text(Some("b.log")),
+                Cell::Int(None),
+                Cell::Text(None),
+                Cell::Float(None),
+                Cell::Bool(false),
+            ])
+            .unwrap();
+            w.finish(&Totals {
+                files: 2,
+                runs: 3,
+                events: 4,
+                errors: 0,
+            })
+            .unwrap();
         }
         String::from_utf8(out).unwrap()
     }
 
     #[test]
-    fn csv_header_is_the_column_list_and_none_is_empty() {
-        let text = render(Format::Csv);
-        let mut lines = text.lines();
-        assert_eq!(lines.next().unwrap(), EVENT_COLUMNS.join(","));
+    fn csv_header_then_rows_none_is_empty() {
         assert_eq!(
-            lines.next().unwrap(),
-            "a.log,7,1,3.12.1,rerun,test_os,modified,os.environ,1,\"+A, \"\"quoted\"\"\",,1.5,"
+            render(Format::Csv),
+            "source,line,detail,rate,complete\na.log,7,\"+A, \"\"q\"\"\",0.5,true\nb.log,,,,false\n"
         );
     }
 
     #[test]
-    fn json_keys_are_the_columns_and_none_is_null() {
-        let v: serde_json::Value = serde_json::from_str(&render(Format::Json)).unwrap();
-        let rows = v.as_array().unwrap();
-        assert_eq!(rows.len(), 2);
-        let keys: Vec<&str> = rows[0]
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
+    fn json_array_and_lines_agree_and_none_is_null() {
+        let array: serde_json::Value = serde_json::from_str(&render(Format::Json)).unwrap();
+        let lines: Vec<serde_json::Value> = render(Format::Jsonl)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
             .collect();
-        let mut want = EVENT_COLUMNS.to_vec();
-        want.sort();
-        let mut got = keys.clone();
-        got.sort();
-        assert_eq!(got, want);
-        assert!(rows[0]["elapsed"].is_null());
-        assert_eq!(rows[1]["source"], "b.log");
+        assert_eq!(array.as_array().unwrap(), &lines);
+        assert_eq!(
+            lines[0],
+            serde_json::json!({"source": "a.log", "line": 7, "detail": "+A, \"q\"", "rate": 0.5, "complete": true})
+        );
+        assert!(lines[1]["line"].is_null() && lines[1]["detail"].is_null());
+        // key order is the column order
+        assert!(render(Format::Jsonl).starts_with("{\"source\":\"a.log\",\"line\":7,"));
     }
 
     #[test]
-    fn jsonl_is_one_object_per_line() {
-        let text = render(Format::Jsonl);
-        assert_eq!(text.lines().count(), 2);
-        for line in text.lines() {
-            let v: serde_json::Value = serde_json::from_str(line).unwrap();
-            assert_eq!(v["kind"], "modified");
+    fn empty_outputs_are_still_documents() {
+        for (format, want) in [
+            (Format::Csv, "source,line,detail,rate,complete\n"),
+            (Format::Json, "[]\n"),
+            (Format::Jsonl, ""),
+        ] {
+            let mut out = Vec::new();
+            row_writer(format, columns(), &mut out)
+                .finish(&Totals::default())
+                .unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), want);
         }
     }
 
     #[test]
-    fn empty_json_is_an_empty_array() {
-        let mut out = Vec::new();
-        event_writer(Format::Json, &mut out).finish().unwrap();
-        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
-        assert_eq!(v, serde_json::json!([]));
+    fn table_is_aligned_and_ends_with_totals() {
+        let text = render(Format::Table);
+        let lines: Vec<&str> = text.lines().collect();
+        // numbers are right-aligned under their right-aligned header
+        assert_eq!(lines[0].find("line").map(|p| p + 3), lines[1].find('7'));
+        assert_eq!(
+            lines.last().unwrap(),
+            &"2 files, 3 runs, 4 events, 0 errors"
+        );
     }
 }

@@ -20,16 +20,12 @@ impl Phase {
     }
 }
 
-/// An event found in a log; owned, so it can leave the worker that parsed it.
-/// The `source` column is added by the output layer, which knows the path.
+/// An event found in a log; owned, so it can leave the worker that parsed it. It travels with
+/// its run's `RunInfo` (run index, python, builder, …); the output layer adds the source.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     /// 1-based line number in the decompressed source.
     pub line: u64,
-    /// 0-based index of the regrtest run within the source.
-    pub run: u32,
-    /// Version from the H1 header (`3.12.1`).
-    pub python: Option<String>,
     pub phase: Phase,
     pub test: Option<String>,
     /// One word of the vocabulary in README.md (`failed`, `modified`, `refleak`, …).

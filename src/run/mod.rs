@@ -3,9 +3,11 @@
 //! regrtest output (test_regrtest, bisect) is set aside; every warning goes to its test.
 
 pub mod event;
+pub mod info;
 mod state;
 
 pub use event::{Event, Phase};
+pub use info::RunInfo;
 use state::{RunState, TestOwner};
 
 use crate::grammar::{
@@ -34,8 +36,8 @@ struct NestedBuffer {
 const NESTED_MAX_LINES: usize = 20_000;
 const NESTED_MAX_BYTES: usize = 32 << 20;
 
-/// Builds runs from lines and pushes their events, in line order, to `sink` as each run ends.
-pub struct RunBuilder<'r, F: FnMut(Event)> {
+/// Builds runs from lines; as each run ends, hands `sink` the run and its events in line order.
+pub struct RunBuilder<'r, F: FnMut(RunInfo, Vec<Event>)> {
     rules: &'r Rules,
     sink: F,
     run: RunState,
@@ -48,7 +50,7 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
-impl<'r, F: FnMut(Event)> RunBuilder<'r, F> {
+impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
     pub fn new(rules: &'r Rules, sink: F) -> Self {
         RunBuilder {
             rules,
@@ -105,10 +107,8 @@ impl<'r, F: FnMut(Event)> RunBuilder<'r, F> {
         if !run.has_content() {
             return;
         }
-        for mut event in run.finish() {
-            event.run = self.run_index;
-            (self.sink)(event);
-        }
+        let (info, events) = run.finish(self.run_index);
+        (self.sink)(info, events);
         self.run_index += 1;
     }
 
@@ -164,6 +164,7 @@ impl<'r, F: FnMut(Event)> RunBuilder<'r, F> {
                     self.end_run();
                 }
                 self.run.has_mode = true;
+                self.run.workers = m.workers;
                 self.run.parallel = m.workers.is_some();
                 self.run.expects_verdicts = m.workers.is_none();
                 self.run.total = m.tests.or(self.run.total);
@@ -261,6 +262,9 @@ impl<'r, F: FnMut(Event)> RunBuilder<'r, F> {
                     self.end_run();
                 }
                 self.run.python = Some(text(version));
+                if let HeaderLine::Python { build, .. } = h {
+                    self.run.build = Some(text(build));
+                }
                 self.run.header_seen = true;
             }
             HeaderLine::CommandEcho { .. }
@@ -269,6 +273,7 @@ impl<'r, F: FnMut(Event)> RunBuilder<'r, F> {
                 self.end_run();
             }
             HeaderLine::Cwd { path } => self.run.cwd = Some(text(path)),
+            HeaderLine::Platform { platform } => self.run.platform = Some(text(platform)),
             _ => {}
         }
     }
@@ -588,6 +593,7 @@ impl<'r, F: FnMut(Event)> RunBuilder<'r, F> {
                 self.close_main_phase(number);
                 self.run.current = None;
             }
+            SummaryLine::TotalDuration(secs) => self.run.duration = Some(secs),
             SummaryLine::ListReason(_)
             | SummaryLine::SlowestTitle
             | SummaryLine::SlowestItem
@@ -659,7 +665,11 @@ mod tests {
     fn events(log: &str) -> Vec<(u32, &'static str, String, &'static str)> {
         scan_bytes(log.as_bytes(), &Rules::builtin())
             .into_iter()
-            .map(|e| (e.run, e.phase.name(), e.test.unwrap_or_default(), e.kind))
+            .flat_map(|(info, events)| {
+                events
+                    .into_iter()
+                    .map(move |e| (info.run, e.phase.name(), e.test.unwrap_or_default(), e.kind))
+            })
             .collect()
     }
 

@@ -1,6 +1,7 @@
 //! What the run builder knows about the run in progress.
 
 use super::event::{Event, Phase};
+use super::info::{RunInfo, builder_from_cwd, parse_build};
 use crate::grammar::{LineKind, progress::Outcome, rerun::RerunLine, summary::ListKind};
 use std::collections::BTreeMap;
 
@@ -37,7 +38,12 @@ pub struct TestState {
 #[derive(Debug, Default)]
 pub struct RunState {
     pub python: Option<String>,
+    /// The H1 text after the version: `(main, Dec 15 2023, 13:32:22) [GCC 12.2.0]`.
+    pub build: Option<String>,
+    pub platform: Option<String>,
     pub cwd: Option<String>,
+    pub workers: Option<u64>,
+    pub duration: Option<f64>,
     pub header_seen: bool,
     pub has_mode: bool,
     pub parallel: bool,
@@ -197,8 +203,6 @@ impl RunState {
     pub fn event(&self, line: u64, kind: &'static str, test: Option<String>) -> Event {
         Event {
             line,
-            run: 0,
-            python: self.python.clone(),
             phase: self.phase,
             test,
             kind,
@@ -212,8 +216,9 @@ impl RunState {
     }
 
     /// Derive what the end of the run implies (re-run results, flaky tests, the results of
-    /// tests only a summary or nothing at all spoke of), then return the events in line order.
-    pub fn finish(mut self) -> Vec<Event> {
+    /// tests only a summary or nothing at all spoke of), then return the run's facts and its
+    /// events in line order.
+    pub fn finish(mut self, run: u32) -> (RunInfo, Vec<Event>) {
         let mut derived = Vec::new();
         let with_phase = |mut e: Event, phase: Phase| {
             e.phase = phase;
@@ -276,6 +281,52 @@ impl RunState {
         }
         self.events.extend(derived);
         self.events.sort_by_key(|e| e.line);
-        self.events
+        let info = self.info(run);
+        (info, self.events)
+    }
+
+    fn info(&self, run: u32) -> RunInfo {
+        let (branch, commit, date) = self.build.as_deref().map(parse_build).unwrap_or_default();
+        let count = |f: fn(Outcome) -> bool| {
+            self.tests
+                .values()
+                .filter(|t| t.main.is_some_and(f))
+                .count() as u64
+        };
+        RunInfo {
+            run,
+            python: self.python.clone(),
+            platform: self.platform.clone(),
+            builder: self.cwd.as_deref().and_then(builder_from_cwd),
+            build: None,
+            branch,
+            commit,
+            date,
+            mode: self.has_mode.then_some(if self.parallel {
+                "parallel"
+            } else {
+                "sequential"
+            }),
+            workers: self.workers,
+            tests_total: self.total,
+            tests_run: count(|_| true),
+            failed: count(|o| {
+                matches!(
+                    o,
+                    Outcome::Failed | Outcome::Crashed | Outcome::TimedOut | Outcome::WorkerBug
+                )
+            }),
+            env_changed: count(|o| o == Outcome::EnvChanged),
+            skipped: count(|o| matches!(o, Outcome::Skipped | Outcome::ResourceDenied)),
+            rerun: self
+                .tests
+                .values()
+                .filter(|t| t.rerun_marked.is_some() || t.rerun.is_some())
+                .count() as u64,
+            flaky: self.events.iter().filter(|e| e.kind == "flaky").count() as u64,
+            result: self.state.clone(),
+            duration_s: self.duration.or(self.last_elapsed.map(|s| s as f64)),
+            complete: self.final_seen,
+        }
     }
 }

@@ -1,0 +1,416 @@
+//! `stats`: a mergeable summary of runs and events. Each input folds into its own `Summary`;
+//! `merge` is associative and commutative, so parallel workers can merge in any order and the
+//! result is the same as one thread's.
+
+use crate::run::{Event, RunInfo};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A column to split the rows by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GroupBy {
+    Builder,
+    Branch,
+    Python,
+    /// `YYYY-MM` of the run date.
+    Month,
+}
+
+impl GroupBy {
+    pub fn name(self) -> &'static str {
+        match self {
+            GroupBy::Builder => "builder",
+            GroupBy::Branch => "branch",
+            GroupBy::Python => "python",
+            GroupBy::Month => "month",
+        }
+    }
+
+    fn value(self, run: &RunInfo) -> String {
+        let v = match self {
+            GroupBy::Builder => run.builder.clone(),
+            GroupBy::Branch => run.branch.clone(),
+            GroupBy::Python => run.python.clone(),
+            GroupBy::Month => run.date.as_ref().map(|d| d.chars().take(7).collect()),
+        };
+        v.unwrap_or_default()
+    }
+}
+
+/// Where something happened, in input order: source index, then line.
+type Order = (usize, u64);
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Key {
+    pub group: Vec<String>,
+    pub test: String,
+    pub kind: &'static str,
+    pub resource: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Aggregate {
+    pub events: u64,
+    pub runs: u64,
+    pub builders: BTreeSet<String>,
+    pub first_date: Option<String>,
+    pub last_date: Option<String>,
+    /// First and last occurrence in input order, as `source:line`.
+    pub first: Option<(Order, String)>,
+    pub last: Option<(Order, String)>,
+    /// Leaked objects (`modified`, `dangling_*`) and how many times each leaked.
+    pub leaked: BTreeMap<String, u64>,
+}
+
+fn min_opt<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+fn max_opt<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+impl Aggregate {
+    fn merge(&mut self, other: Aggregate) {
+        self.events += other.events;
+        self.runs += other.runs;
+        self.builders.extend(other.builders);
+        self.first_date = min_opt(self.first_date.take(), other.first_date);
+        self.last_date = max_opt(self.last_date.take(), other.last_date);
+        self.first = min_opt(self.first.take(), other.first);
+        self.last = max_opt(self.last.take(), other.last);
+        for (k, v) in other.leaked {
+            *self.leaked.entry(k).or_insert(0) += v;
+        }
+    }
+
+    /// The three objects that leaked most: `SpawnProcess (12); Thread (3)`.
+    pub fn top_leaked(&self) -> Option<String> {
+        if self.leaked.is_empty() {
+            return None;
+        }
+        let mut v: Vec<(&String, &u64)> = self.leaked.iter().collect();
+        v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        Some(
+            v.iter()
+                .take(3)
+                .map(|(k, n)| format!("{k} ({n})"))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    }
+}
+
+/// The objects a leak event names, with multiplicity: `+SpawnProcess; +Thread*2` (what was
+/// added, for `modified`), `SpawnProcess*2; Thread` (for `dangling_*`).
+fn leaked_objects(event: &Event) -> Vec<(String, u64)> {
+    let leaky = matches!(
+        event.kind,
+        "modified" | "dangling_thread" | "dangling_process" | "manager_children"
+    );
+    let Some(detail) = event.detail.as_deref().filter(|_| leaky) else {
+        return Vec::new();
+    };
+    detail
+        .split("; ")
+        .filter_map(|token| {
+            let token = match token.as_bytes().first() {
+                Some(b'+') => &token[1..],
+                Some(b'-' | b'~') => return None,
+                _ if event.kind == "modified" => return None,
+                _ => token,
+            };
+            let (name, n) = match token.rsplit_once('*') {
+                Some((name, n)) => (name, n.parse().unwrap_or(1)),
+                None => (token, 1),
+            };
+            (!name.is_empty()).then(|| (name.to_string(), n))
+        })
+        .collect()
+}
+
+/// Everything `stats` needs, for any number of inputs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Summary {
+    pub rows: BTreeMap<Key, Aggregate>,
+    /// Runs in which each (group, test) appeared at all: the denominator of `rate`.
+    pub runs_with_test: BTreeMap<(Vec<String>, String), u64>,
+    pub files: u64,
+    pub runs: u64,
+    pub events: u64,
+    /// Inputs that could not be read whole, by input order.
+    pub errors: BTreeMap<usize, String>,
+}
+
+impl Summary {
+    /// Count one run of source number `order`.
+    pub fn add_run(
+        &mut self,
+        order: usize,
+        source: &str,
+        run: &RunInfo,
+        events: &[Event],
+        group_by: &[GroupBy],
+    ) {
+        let group: Vec<String> = group_by.iter().map(|g| g.value(run)).collect();
+        self.runs += 1;
+        self.events += events.len() as u64;
+        let mut keys_in_run = BTreeSet::new();
+        let mut tests_in_run = BTreeSet::new();
+        for e in events {
+            // `test.test_asyncio.test_tasks` (3.12+ full runs) is `test_asyncio.test_tasks`
+            // elsewhere: one name, so rows from every version meet
+            let test = e
+                .test
+                .as_deref()
+                .map_or("", |t| t.strip_prefix("test.").unwrap_or(t))
+                .to_string();
+            let key = Key {
+                group: group.clone(),
+                test: test.clone(),
+                kind: e.kind,
+                resource: e.resource.clone().unwrap_or_default(),
+            };
+            let at = ((order, e.line), format!("{source}:{}", e.line));
+            let agg = self.rows.entry(key.clone()).or_default();
+            agg.events += 1;
+            agg.first = min_opt(agg.first.take(), Some(at.clone()));
+            agg.last = max_opt(agg.last.take(), Some(at));
+            for (object, n) in leaked_objects(e) {
+                *agg.leaked.entry(object).or_insert(0) += n;
+            }
+            if keys_in_run.insert(key) {
+                agg.runs += 1;
+                agg.builders.extend(run.builder.clone());
+                agg.first_date = min_opt(agg.first_date.take(), run.date.clone());
+                agg.last_date = max_opt(agg.last_date.take(), run.date.clone());
+            }
+            tests_in_run.insert(test);
+        }
+        for test in tests_in_run {
+            *self
+                .runs_with_test
+                .entry((group.clone(), test))
+                .or_insert(0) += 1;
+        }
+    }
+
+    pub fn add_error(&mut self, order: usize, message: String) {
+        self.errors.insert(order, message);
+    }
+
+    pub fn merge(mut self, other: Summary) -> Summary {
+        for (k, v) in other.rows {
+            self.rows.entry(k).or_default().merge(v);
+        }
+        for (k, v) in other.runs_with_test {
+            *self.runs_with_test.entry(k).or_insert(0) += v;
+        }
+        self.files += other.files;
+        self.runs += other.runs;
+        self.events += other.events;
+        self.errors.extend(other.errors);
+        self
+    }
+
+    /// The rows, filtered and sorted: `runs` descending, then test, kind, resource, group.
+    /// With no `kinds`, every kind but `passed` (which still counts in `runs_with_test`).
+    pub fn rows(&self, min_runs: u64, kinds: &[String]) -> Vec<(&Key, &Aggregate, u64)> {
+        let wanted = |kind: &str| {
+            if kinds.is_empty() {
+                kind != "passed"
+            } else {
+                kinds.iter().any(|x| x == kind)
+            }
+        };
+        let mut rows: Vec<(&Key, &Aggregate, u64)> = self
+            .rows
+            .iter()
+            .filter(|(k, a)| a.runs >= min_runs && wanted(k.kind))
+            .map(|(k, a)| {
+                let denominator = self
+                    .runs_with_test
+                    .get(&(k.group.clone(), k.test.clone()))
+                    .copied()
+                    .unwrap_or(0);
+                (k, a, denominator)
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            b.1.runs.cmp(&a.1.runs).then_with(|| {
+                (&a.0.test, a.0.kind, &a.0.resource, &a.0.group).cmp(&(
+                    &b.0.test,
+                    b.0.kind,
+                    &b.0.resource,
+                    &b.0.group,
+                ))
+            })
+        });
+        rows
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::Phase;
+
+    fn ev(line: u64, test: &str, kind: &'static str, detail: Option<&str>) -> Event {
+        Event {
+            line,
+            phase: Phase::Main,
+            test: Some(test.into()),
+            kind,
+            resource: None,
+            count: None,
+            detail: detail.map(Into::into),
+            elapsed: None,
+            load_avg: None,
+            running: None,
+        }
+    }
+
+    fn run(builder: &str, date: &str) -> RunInfo {
+        RunInfo {
+            builder: Some(builder.into()),
+            date: Some(date.into()),
+            ..RunInfo::default()
+        }
+    }
+
+    fn sample(order: usize) -> Summary {
+        let mut s = Summary::default();
+        let events = [
+            ev(1, "test_a", "passed", None),
+            ev(2, "test_b", "env_changed", None),
+            ev(
+                3,
+                "test_b",
+                "modified",
+                Some("+SpawnProcess; +Thread*2; -Foo"),
+            ),
+            ev(4, "test_b", "modified", Some("+SpawnProcess")),
+        ];
+        s.add_run(
+            order,
+            &format!("f{order}.log"),
+            &run(
+                &format!("bot{}", order % 2),
+                &format!("2024-0{}-01", order + 1),
+            ),
+            &events,
+            &[],
+        );
+        s.files = 1;
+        s
+    }
+
+    #[test]
+    fn counts_runs_events_and_denominators() {
+        let s = sample(0).merge(sample(1)).merge(sample(2));
+        let rows = s.rows(0, &[]);
+        let (k, a, with_test) = rows.iter().find(|r| r.0.kind == "modified").unwrap();
+        assert_eq!(
+            (k.test.as_str(), a.events, a.runs, *with_test),
+            ("test_b", 6, 3, 3)
+        );
+        assert_eq!(a.builders.len(), 2);
+        assert_eq!(
+            (a.first_date.as_deref(), a.last_date.as_deref()),
+            (Some("2024-01-01"), Some("2024-03-01"))
+        );
+        assert_eq!(a.first.as_ref().unwrap().1, "f0.log:3");
+        assert_eq!(
+            a.top_leaked().as_deref(),
+            Some("SpawnProcess (6); Thread (6)")
+        );
+        assert_eq!((s.files, s.runs, s.events), (3, 3, 12));
+    }
+
+    #[test]
+    fn split_package_names_meet() {
+        let mut s = Summary::default();
+        s.add_run(
+            0,
+            "a",
+            &run("b", "2024-01-01"),
+            &[ev(1, "test.test_asyncio.test_tasks", "failed", None)],
+            &[],
+        );
+        s.add_run(
+            1,
+            "b",
+            &run("b", "2024-01-02"),
+            &[ev(1, "test_asyncio.test_tasks", "failed", None)],
+            &[],
+        );
+        let rows = s.rows(0, &[]);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            (rows[0].0.test.as_str(), rows[0].1.runs),
+            ("test_asyncio.test_tasks", 2)
+        );
+    }
+
+    #[test]
+    fn merge_is_order_independent() {
+        let a = sample(0).merge(sample(1)).merge(sample(2));
+        let b = sample(2).merge(sample(0).merge(sample(1)));
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn filters_and_sort() {
+        let mut s = sample(0);
+        s.add_run(
+            1,
+            "g.log",
+            &run("x", "2024-05-01"),
+            &[ev(9, "test_z", "failed", None)],
+            &[],
+        );
+        let all: Vec<&str> = s.rows(0, &[]).iter().map(|r| r.0.kind).collect();
+        assert_eq!(all, vec!["env_changed", "modified", "failed"]);
+        let passed: Vec<&str> = s
+            .rows(0, &["passed".into()])
+            .iter()
+            .map(|r| r.0.test.as_str())
+            .collect();
+        assert_eq!(passed, vec!["test_a"]);
+        let some: Vec<&str> = s
+            .rows(0, &["failed".into()])
+            .iter()
+            .map(|r| r.0.test.as_str())
+            .collect();
+        assert_eq!(some, vec!["test_z"]);
+        assert!(s.rows(2, &[]).is_empty());
+    }
+
+    #[test]
+    fn group_by_month_splits_rows() {
+        let mut s = Summary::default();
+        for (order, date) in ["2024-01-05", "2024-01-20", "2024-02-01"]
+            .iter()
+            .enumerate()
+        {
+            s.add_run(
+                order,
+                "f",
+                &run("b", date),
+                &[ev(1, "test_a", "failed", None)],
+                &[GroupBy::Month],
+            );
+        }
+        let rows = s.rows(0, &[]);
+        let got: Vec<(&str, u64, u64)> = rows
+            .iter()
+            .map(|r| (r.0.group[0].as_str(), r.1.runs, r.2))
+            .collect();
+        assert_eq!(got, vec![("2024-01", 2, 2), ("2024-02", 1, 1)]);
+    }
+}
