@@ -3,7 +3,7 @@
 use crate::input::{Source, lines::for_each_line};
 use crate::leak::Rules;
 use crate::run::{Event, RunBuilder, RunInfo};
-use std::io::{self, BufRead};
+use std::io::{self, Read};
 
 /// A source that could not be read whole; `line` is how far it got (0: not opened).
 #[derive(Debug, thiserror::Error)]
@@ -17,13 +17,13 @@ pub struct SourceError {
 /// Parse everything `reader` holds into runs and their events, handed to `sink` run by run.
 /// The runs of lines read before an I/O error are delivered too: a truncated file still counts
 /// for what it has.
-pub fn scan_reader<R: BufRead + ?Sized>(
-    reader: &mut R,
+pub fn scan_reader<R: Read>(
+    reader: R,
     rules: &Rules,
     sink: impl FnMut(RunInfo, Vec<Event>),
 ) -> Result<u64, crate::input::lines::ReadError> {
     let mut builder = RunBuilder::new(rules, sink);
-    let result = for_each_line(reader, |n, line| builder.push(n, line));
+    let result = for_each_line(reader, |line| builder.push_line(line));
     builder.finish();
     result
 }
@@ -35,12 +35,12 @@ pub fn scan_source(
     sink: impl FnMut(RunInfo, Vec<Event>),
 ) -> Result<u64, SourceError> {
     let name = source.name();
-    let mut reader = source.open().map_err(|error| SourceError {
+    let reader = source.open().map_err(|error| SourceError {
         source_name: name.clone(),
         line: None,
         error,
     })?;
-    scan_reader(&mut reader, rules, sink).map_err(|e| SourceError {
+    scan_reader(reader, rules, sink).map_err(|e| SourceError {
         source_name: name,
         line: Some(e.line),
         error: e.error,

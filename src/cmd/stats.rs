@@ -24,10 +24,8 @@ pub const COLUMNS: [&str; 12] = [
 ];
 
 fn summarize(cfg: &Config, order: usize, source: &Source, group_by: &[GroupBy]) -> Summary {
-    let mut summary = Summary {
-        files: 1,
-        ..Summary::default()
-    };
+    let mut summary = Summary::default();
+    summary.files = 1;
     let name = source.name();
     parse_source(cfg, source, |item| match item {
         Item::Run(info, events) => summary.add_run(order, &name, &info, &events, group_by),
@@ -72,18 +70,13 @@ pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
         .chain(COLUMNS)
         .collect();
     let mut writer = cfg.writer(&columns);
-    for (key, agg, with_test) in summary.rows(args.min_runs, &args.kind) {
+    for row in summary.rows(args.min_runs, &args.kind) {
+        let (key, agg) = (&row.key, &row.agg);
         // dates when the runs have them, else where in the input it was first and last seen
-        let first_seen = agg
-            .first_date
-            .clone()
-            .or_else(|| agg.first.as_ref().map(|f| f.1.clone()));
-        let last_seen = agg
-            .last_date
-            .clone()
-            .or_else(|| agg.last.as_ref().map(|l| l.1.clone()));
-        let example = agg.first.as_ref().map(|f| f.1.clone());
+        let first_seen = agg.first_date.clone().or_else(|| row.first_at.clone());
+        let last_seen = agg.last_date.clone().or_else(|| row.last_at.clone());
         let top = agg.top_leaked();
+        let with_test = row.runs_with_test;
         let rate = (with_test > 0).then(|| round4(agg.runs as f64 / with_test as f64));
         let mut cells: Vec<Cell<'_>> = key
             .group
@@ -101,7 +94,7 @@ pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
             uint(agg.builders.len() as u64),
             text(&first_seen),
             text(&last_seen),
-            text(&example),
+            text(&row.first_at),
             text(&top),
         ]);
         writer.row(&cells)?;

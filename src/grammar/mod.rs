@@ -55,52 +55,112 @@ pub enum LineKind<'a> {
 }
 
 macro_rules! first_ok {
-    ($line:expr; $($parser:expr => $wrap:expr),+ $(,)?) => {
+    ($line:expr; $($parser:expr => $wrap:expr),+ $(,)?) => {{
         $(
             if let Ok((_, value)) = $parser($line) {
                 #[allow(clippy::redundant_closure_call)]
                 return $wrap(value);
             }
         )+
-    };
+    }};
 }
 
+/// Lines that start with ELAPSED, or with a count (`2 tests failed:`, `123456`).
+fn digit_line(line: &[u8]) -> LineKind<'_> {
+    if let Ok((rest, p)) = prefix::prefix(line) {
+        match rest.first() {
+            None => return LineKind::BarePrefix(p),
+            Some(b'[') => first_ok!(line; progress::progress_line => LineKind::Progress),
+            Some(b'R') => first_ok!(line;
+                header::run_mode_line => LineKind::RunMode,
+                rerun::rerun_line => LineKind::Rerun,
+            ),
+            Some(b'r') => {
+                first_ok!(line; progress::heartbeat_line => |(p, l)| LineKind::Heartbeat(p, l))
+            }
+            Some(b'W') => {
+                first_ok!(line; test_line::main_process_line => |_| LineKind::MainProcess)
+            }
+            Some(_) => first_ok!(line; progress::verdict_line => |(p, v)| LineKind::Verdict(p, v)),
+        }
+    }
+    first_ok!(line;
+        summary::summary_line => LineKind::Summary,
+        refleak::refleak_line => LineKind::Refleak,
+    );
+    LineKind::Other
+}
+
+/// Dispatch on the first byte, so that most lines (test output) are turned away after one
+/// comparison and only the parsers that can match a line are tried.
 fn classify_once(line: &[u8]) -> LineKind<'_> {
     let Some(&first) = line.first() else {
         return LineKind::Blank;
     };
-    if first.is_ascii_digit() || first == b'[' {
-        first_ok!(line;
-            progress::progress_line => LineKind::Progress,
-            header::run_mode_line => LineKind::RunMode,
-            rerun::rerun_line => LineKind::Rerun,
-            progress::heartbeat_line => |(p, l)| LineKind::Heartbeat(p, l),
+    match first {
+        b'0'..=b'9' => return digit_line(line),
+        b'[' => first_ok!(line; progress::progress_line => LineKind::Progress),
+        b'=' => first_ok!(line;
+            header::header_line => LineKind::Header,
             summary::summary_line => LineKind::Summary,
-            refleak::refleak_line => LineKind::Refleak,
-        );
-        if let Ok((rest, p)) = prefix::prefix(line) {
-            if rest.is_empty() {
-                return LineKind::BarePrefix(p);
+            unittest::unittest_line => LineKind::Unittest,
+        ),
+        b'W' => first_ok!(line;
+            warning::warning_line => |w| LineKind::Warning { line: w, bare: false },
+            warning::bare_warning_line => |w| LineKind::Warning { line: w, bare: true },
+            header::huntrleaks_warning_line => LineKind::Header,
+            crash::crash_line => LineKind::Crash,
+        ),
+        b' ' => {
+            if line.starts_with(b"    ") {
+                first_ok!(line; summary::summary_line => LineKind::Summary);
+            } else if line.starts_with(b"  B") || line.starts_with(b"  A") {
+                first_ok!(line; warning::bare_warning_line => |w| LineKind::Warning { line: w, bare: true });
             }
-            first_ok!(line; progress::verdict_line => |(p, v)| LineKind::Verdict(p, v));
         }
+        b't' | b'<' => first_ok!(line;
+            test_line::test_line => LineKind::Test,
+            refleak::leaked => LineKind::Refleak,
+            warning::bare_warning_line => |w| LineKind::Warning { line: w, bare: true },
+            progress::verdict_line => |(p, v)| LineKind::Verdict(p, v),
+        ),
+        b'R' => first_ok!(line;
+            rerun::rerun_line => LineKind::Rerun,
+            header::run_mode_line => LineKind::RunMode,
+            summary::summary_line => LineKind::Summary,
+            unittest::unittest_line => LineKind::Unittest,
+        ),
+        b'T' => first_ok!(line;
+            summary::summary_line => LineKind::Summary,
+            crash::crash_line => LineKind::Crash,
+            header::header_line => LineKind::Header,
+        ),
+        b'U' => first_ok!(line; header::header_line => LineKind::Header),
+        b'F' | b'E' | b'O' | b'N' | b'-' => first_ok!(line;
+            crash::crash_line => LineKind::Crash,
+            unittest::unittest_line => LineKind::Unittest,
+            summary::summary_line => LineKind::Summary,
+        ),
+        b'C' | b'S' => first_ok!(line; crash::crash_line => LineKind::Crash),
+        b'D' | b'r' => first_ok!(line;
+            warning::bare_warning_line => |w| LineKind::Warning { line: w, bare: true },
+            progress::heartbeat_line => |(p, l)| LineKind::Heartbeat(p, l),
+        ),
+        b'K' => first_ok!(line; test_line::main_process_line => |_| LineKind::MainProcess),
+        b'b' | b'.' | b'X' => first_ok!(line; refleak::refleak_line => LineKind::Refleak),
+        b'c' | b'p' => first_ok!(line; test_line::buildbot_end_line => |_| LineKind::BuildbotEnd),
+        b'A' | b'e' => first_ok!(line; summary::summary_line => LineKind::Summary),
+        b'+' => first_ok!(line; header::command_echo_line => LineKind::Header),
+        _ => {}
     }
-    first_ok!(line;
-        header::header_line => LineKind::Header,
-        warning::warning_line => |w| LineKind::Warning { line: w, bare: false },
-        summary::summary_line => LineKind::Summary,
-        header::run_mode_line => LineKind::RunMode,
-        rerun::rerun_line => LineKind::Rerun,
-        progress::heartbeat_line => |(p, l)| LineKind::Heartbeat(p, l),
-        refleak::refleak_line => LineKind::Refleak,
-        crash::crash_line => LineKind::Crash,
-        test_line::test_line => LineKind::Test,
-        warning::bare_warning_line => |w| LineKind::Warning { line: w, bare: true },
-        test_line::main_process_line => |_| LineKind::MainProcess,
-        test_line::buildbot_end_line => |_| LineKind::BuildbotEnd,
-        progress::verdict_line => |(p, v)| LineKind::Verdict(p, v),
-        unittest::unittest_line => LineKind::Unittest,
-    );
+    // a test name need not start with `test`: the verdict and T1 forms for any name
+    if first.is_ascii_alphabetic() || first == b'_' {
+        first_ok!(line;
+            test_line::test_line => LineKind::Test,
+            refleak::leaked => LineKind::Refleak,
+            warning::bare_warning_line => |w| LineKind::Warning { line: w, bare: true },
+        );
+    }
     LineKind::Other
 }
 

@@ -8,6 +8,7 @@ use flate2::read::MultiGzDecoder;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::mpsc;
 
 /// Where a stream came from, as the user named it (`-` for stdin).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,10 +33,18 @@ impl Source {
             Source::Path(p) => p.display().to_string(),
         }
     }
+}
 
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+const BUFFER: usize = 256 * 1024;
+/// Decompressed blocks in flight between the inflating thread and the parser.
+const BLOCKS_IN_FLIGHT: usize = 4;
+
+impl Source {
     /// Open for reading, decompressing gzip (any number of concatenated members) when the
-    /// stream starts with the gzip magic bytes, whatever the file is called.
-    pub fn open(&self) -> io::Result<Box<dyn BufRead + Send>> {
+    /// stream starts with the gzip magic bytes, whatever the file is called. Gzip is inflated
+    /// on a thread of its own, so a single stream is parsed while it is inflated.
+    pub fn open(&self) -> io::Result<Box<dyn Read + Send>> {
         match self {
             Source::Stdin => sniff(io::stdin()),
             Source::Path(p) => sniff(File::open(p)?),
@@ -43,10 +52,7 @@ impl Source {
     }
 }
 
-const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
-const BUFFER: usize = 256 * 1024;
-
-fn sniff<R: Read + Send + 'static>(reader: R) -> io::Result<Box<dyn BufRead + Send>> {
+fn sniff<R: Read + Send + 'static>(reader: R) -> io::Result<Box<dyn Read + Send>> {
     let mut buffered = BufReader::with_capacity(BUFFER, reader);
     let head = loop {
         match buffered.fill_buf() {
@@ -57,17 +63,87 @@ fn sniff<R: Read + Send + 'static>(reader: R) -> io::Result<Box<dyn BufRead + Se
     };
     // One byte is not enough to decide; a real gzip stream always has far more than two.
     if head.len() >= 2 && head[..2] == GZIP_MAGIC {
-        Ok(Box::new(BufReader::with_capacity(
-            BUFFER,
-            MultiGzDecoder::new(buffered),
-        )))
+        Ok(Box::new(inflate_on_thread(MultiGzDecoder::new(buffered))))
     } else {
         Ok(Box::new(buffered))
     }
 }
 
+/// Run `reader` on its own thread, handing its bytes over in blocks.
+fn inflate_on_thread<R: Read + Send + 'static>(mut reader: R) -> ChannelReader {
+    let (tx, rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(BLOCKS_IN_FLIGHT);
+    let (recycle_tx, recycle_rx) = mpsc::channel::<Vec<u8>>();
+    std::thread::spawn(move || {
+        loop {
+            let mut block = recycle_rx.try_recv().unwrap_or_default();
+            block.resize(BUFFER, 0);
+            let mut filled = 0;
+            // fill the block (inflate hands out small pieces)
+            let result = loop {
+                match reader.read(&mut block[filled..]) {
+                    Ok(0) => break Ok(()),
+                    Ok(n) => {
+                        filled += n;
+                        if filled == block.len() {
+                            break Ok(());
+                        }
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => break Err(e),
+                }
+            };
+            block.truncate(filled);
+            let done = filled == 0 || result.is_err();
+            if filled > 0 && tx.send(Ok(block)).is_err() {
+                return; // the parser is gone
+            }
+            if let Err(e) = result {
+                let _ = tx.send(Err(e));
+                return;
+            }
+            if done {
+                return;
+            }
+        }
+    });
+    ChannelReader {
+        rx,
+        recycle: recycle_tx,
+        block: Vec::new(),
+        pos: 0,
+    }
+}
+
+/// The reading end of `inflate_on_thread`.
+struct ChannelReader {
+    rx: mpsc::Receiver<io::Result<Vec<u8>>>,
+    recycle: mpsc::Sender<Vec<u8>>,
+    block: Vec<u8>,
+    pos: usize,
+}
+
+impl Read for ChannelReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.pos == self.block.len() {
+            match self.rx.recv() {
+                Ok(Ok(block)) => {
+                    let old = std::mem::replace(&mut self.block, block);
+                    let _ = self.recycle.send(old);
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => return Err(e),
+                Err(_) => return Ok(0), // the thread finished
+            }
+        }
+        let n = buf.len().min(self.block.len() - self.pos);
+        buf[..n].copy_from_slice(&self.block[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
 /// Open a path the way `Source::open` does (for tests and benches).
-pub fn open_path(path: &Path) -> io::Result<Box<dyn BufRead + Send>> {
+pub fn open_path(path: &Path) -> io::Result<Box<dyn Read + Send>> {
     Source::Path(path.to_path_buf()).open()
 }
 

@@ -39,3 +39,14 @@ pub struct Event {
     /// The tests of the progress line's `-- running:` suffix, `;`-separated.
     pub running: Option<String>,
 }
+
+impl Event {
+    /// Say in `detail` that the line this came from was cut to `LINE_CAP` bytes.
+    pub fn note_cut(&mut self) {
+        let note = format!("[line cut at {} MiB]", crate::input::lines::LINE_CAP >> 20);
+        self.detail = Some(match self.detail.take() {
+            Some(d) if !d.is_empty() => format!("{d} {note}"),
+            _ => note,
+        });
+    }
+}

@@ -23,6 +23,7 @@ use crate::grammar::{
     unittest::UnittestLine,
     warning::WarningLine,
 };
+use crate::input::lines::Line;
 use crate::leak::Rules;
 
 /// Lines set aside while deciding whether a header inside a test's output is a nested
@@ -58,6 +59,25 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
             run: RunState::default(),
             run_index: 0,
             nested: None,
+        }
+    }
+
+    /// Feed one line from the line reader. Events made from a line that was too long to keep
+    /// whole say so in their detail.
+    pub fn push_line(&mut self, line: Line<'_>) {
+        if !line.is_cut {
+            return self.push(line.number, line.text);
+        }
+        let before = self.run.events.len();
+        self.push(line.number, line.text);
+        if let Some(p) = &mut self.run.pending_modified
+            && (p.line == line.number || p.before.is_some()) {
+                p.is_cut = true;
+            }
+        // (a line that ended the run has handed its events on already)
+        let from = before.min(self.run.events.len());
+        for e in &mut self.run.events[from..] {
+            e.note_cut();
         }
     }
 
@@ -394,6 +414,7 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
                     resource: text(resource),
                     test: text(test),
                     before: None,
+                    is_cut: false,
                 });
                 None
             }
@@ -407,12 +428,16 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
                 if let Some(p) = self.run.pending_modified.take() {
                     let leaked = self.rules.diff(p.before.as_deref().unwrap_or(b""), value);
                     let event = self.run.event(p.line, "modified", Some(p.test));
-                    self.run.events.push(Event {
+                    let mut event = Event {
                         resource: Some(p.resource),
                         count: Some(leaked.count as i64),
                         detail: Some(leaked.detail),
                         ..event
-                    });
+                    };
+                    if p.is_cut {
+                        event.note_cut();
+                    }
+                    self.run.events.push(event);
                 }
                 None
             }

@@ -18,6 +18,8 @@ pub struct PendingModified {
     pub resource: String,
     pub test: String,
     pub before: Option<Vec<u8>>,
+    /// The `Before:` or `After:` value was cut (`LINE_CAP`).
+    pub is_cut: bool,
 }
 
 #[derive(Debug, Default)]

@@ -3,6 +3,7 @@
 //! result is the same as one thread's.
 
 use crate::run::{Event, RunInfo};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A column to split the rows by.
@@ -39,6 +40,16 @@ impl GroupBy {
 /// Where something happened, in input order: source index, then line.
 type Order = (usize, u64);
 
+/// A row's key, with its strings interned in the `Summary` that holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct KeyIds {
+    group: u32,
+    test: u32,
+    kind: &'static str,
+    resource: u32,
+}
+
+/// A row's key, resolved.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Key {
     pub group: Vec<String>,
@@ -54,9 +65,9 @@ pub struct Aggregate {
     pub builders: BTreeSet<String>,
     pub first_date: Option<String>,
     pub last_date: Option<String>,
-    /// First and last occurrence in input order, as `source:line`.
-    pub first: Option<(Order, String)>,
-    pub last: Option<(Order, String)>,
+    /// First and last occurrence in input order.
+    pub first: Option<Order>,
+    pub last: Option<Order>,
     /// Leaked objects (`modified`, `dangling_*`) and how many times each leaked.
     pub leaked: BTreeMap<String, u64>,
 }
@@ -82,8 +93,8 @@ impl Aggregate {
         self.builders.extend(other.builders);
         self.first_date = min_opt(self.first_date.take(), other.first_date);
         self.last_date = max_opt(self.last_date.take(), other.last_date);
-        self.first = min_opt(self.first.take(), other.first);
-        self.last = max_opt(self.last.take(), other.last);
+        self.first = min_opt(self.first, other.first);
+        self.last = max_opt(self.last, other.last);
         for (k, v) in other.leaked {
             *self.leaked.entry(k).or_insert(0) += v;
         }
@@ -134,17 +145,60 @@ fn leaked_objects(event: &Event) -> Vec<(String, u64)> {
         .collect()
 }
 
+/// Strings stored once, referred to by number: a test name is compared and hashed as a `u32`
+/// on the per-event path.
+#[derive(Debug, Clone, Default)]
+struct Interner<T: std::hash::Hash + Eq + Clone> {
+    ids: FxHashMap<T, u32>,
+    values: Vec<T>,
+}
+
+impl<T: std::hash::Hash + Eq + Clone> Interner<T> {
+    fn id<Q>(&mut self, value: &Q) -> u32
+    where
+        T: std::borrow::Borrow<Q>,
+        Q: std::hash::Hash + Eq + ToOwned<Owned = T> + ?Sized,
+    {
+        if let Some(&id) = self.ids.get(value) {
+            return id;
+        }
+        let id = self.values.len() as u32;
+        self.values.push(value.to_owned());
+        self.ids.insert(value.to_owned(), id);
+        id
+    }
+
+    fn get(&self, id: u32) -> &T {
+        &self.values[id as usize]
+    }
+}
+
 /// Everything `stats` needs, for any number of inputs.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Summary {
-    pub rows: BTreeMap<Key, Aggregate>,
+    rows: FxHashMap<KeyIds, Aggregate>,
     /// Runs in which each (group, test) appeared at all: the denominator of `rate`.
-    pub runs_with_test: BTreeMap<(Vec<String>, String), u64>,
+    runs_with_test: FxHashMap<(u32, u32), u64>,
+    groups: Interner<Vec<String>>,
+    names: Interner<String>,
+    /// The name of each source that had a run, by input order.
+    sources: BTreeMap<usize, String>,
     pub files: u64,
     pub runs: u64,
     pub events: u64,
     /// Inputs that could not be read whole, by input order.
     pub errors: BTreeMap<usize, String>,
+}
+
+/// A `stats` row, resolved and ready to print.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub key: Key,
+    pub agg: Aggregate,
+    pub runs_with_test: u64,
+    /// `source:line` of the first and last occurrence.
+    pub first_at: Option<String>,
+    pub last_at: Option<String>,
 }
 
 impl Summary {
@@ -157,30 +211,35 @@ impl Summary {
         events: &[Event],
         group_by: &[GroupBy],
     ) {
-        let group: Vec<String> = group_by.iter().map(|g| g.value(run)).collect();
+        let group_values: Vec<String> = group_by.iter().map(|g| g.value(run)).collect();
+        let group = self.groups.id(&group_values);
         self.runs += 1;
         self.events += events.len() as u64;
-        let mut keys_in_run = BTreeSet::new();
-        let mut tests_in_run = BTreeSet::new();
+        if !events.is_empty() {
+            self.sources
+                .entry(order)
+                .or_insert_with(|| source.to_string());
+        }
+        let mut keys_in_run: FxHashSet<KeyIds> = FxHashSet::default();
+        let mut tests_in_run: FxHashSet<u32> = FxHashSet::default();
         for e in events {
             // `test.test_asyncio.test_tasks` (3.12+ full runs) is `test_asyncio.test_tasks`
             // elsewhere: one name, so rows from every version meet
             let test = e
                 .test
                 .as_deref()
-                .map_or("", |t| t.strip_prefix("test.").unwrap_or(t))
-                .to_string();
-            let key = Key {
-                group: group.clone(),
-                test: test.clone(),
+                .map_or("", |t| t.strip_prefix("test.").unwrap_or(t));
+            let key = KeyIds {
+                group,
+                test: self.names.id(test),
                 kind: e.kind,
-                resource: e.resource.clone().unwrap_or_default(),
+                resource: self.names.id(e.resource.as_deref().unwrap_or("")),
             };
-            let at = ((order, e.line), format!("{source}:{}", e.line));
-            let agg = self.rows.entry(key.clone()).or_default();
+            let at = (order, e.line);
+            let agg = self.rows.entry(key).or_default();
             agg.events += 1;
-            agg.first = min_opt(agg.first.take(), Some(at.clone()));
-            agg.last = max_opt(agg.last.take(), Some(at));
+            agg.first = min_opt(agg.first, Some(at));
+            agg.last = max_opt(agg.last, Some(at));
             for (object, n) in leaked_objects(e) {
                 *agg.leaked.entry(object).or_insert(0) += n;
             }
@@ -190,13 +249,10 @@ impl Summary {
                 agg.first_date = min_opt(agg.first_date.take(), run.date.clone());
                 agg.last_date = max_opt(agg.last_date.take(), run.date.clone());
             }
-            tests_in_run.insert(test);
+            tests_in_run.insert(key.test);
         }
         for test in tests_in_run {
-            *self
-                .runs_with_test
-                .entry((group.clone(), test))
-                .or_insert(0) += 1;
+            *self.runs_with_test.entry((group, test)).or_insert(0) += 1;
         }
     }
 
@@ -204,13 +260,36 @@ impl Summary {
         self.errors.insert(order, message);
     }
 
+    /// Fold `other` in. The result does not depend on the order of merging.
     pub fn merge(mut self, other: Summary) -> Summary {
+        let group_ids: Vec<u32> = other
+            .groups
+            .values
+            .iter()
+            .map(|g| self.groups.id(g))
+            .collect();
+        let name_ids: Vec<u32> = other
+            .names
+            .values
+            .iter()
+            .map(|n| self.names.id(n.as_str()))
+            .collect();
         for (k, v) in other.rows {
+            let k = KeyIds {
+                group: group_ids[k.group as usize],
+                test: name_ids[k.test as usize],
+                kind: k.kind,
+                resource: name_ids[k.resource as usize],
+            };
             self.rows.entry(k).or_default().merge(v);
         }
-        for (k, v) in other.runs_with_test {
-            *self.runs_with_test.entry(k).or_insert(0) += v;
+        for ((g, t), v) in other.runs_with_test {
+            *self
+                .runs_with_test
+                .entry((group_ids[g as usize], name_ids[t as usize]))
+                .or_insert(0) += v;
         }
+        self.sources.extend(other.sources);
         self.files += other.files;
         self.runs += other.runs;
         self.events += other.events;
@@ -218,9 +297,18 @@ impl Summary {
         self
     }
 
+    fn at(&self, order: Option<Order>) -> Option<String> {
+        order.map(|(source, line)| {
+            format!(
+                "{}:{line}",
+                self.sources.get(&source).map_or("", String::as_str)
+            )
+        })
+    }
+
     /// The rows, filtered and sorted: `runs` descending, then test, kind, resource, group.
     /// With no `kinds`, every kind but `passed` (which still counts in `runs_with_test`).
-    pub fn rows(&self, min_runs: u64, kinds: &[String]) -> Vec<(&Key, &Aggregate, u64)> {
+    pub fn rows(&self, min_runs: u64, kinds: &[String]) -> Vec<Row> {
         let wanted = |kind: &str| {
             if kinds.is_empty() {
                 kind != "passed"
@@ -228,26 +316,34 @@ impl Summary {
                 kinds.iter().any(|x| x == kind)
             }
         };
-        let mut rows: Vec<(&Key, &Aggregate, u64)> = self
+        let mut rows: Vec<Row> = self
             .rows
             .iter()
             .filter(|(k, a)| a.runs >= min_runs && wanted(k.kind))
-            .map(|(k, a)| {
-                let denominator = self
+            .map(|(k, a)| Row {
+                key: Key {
+                    group: self.groups.get(k.group).clone(),
+                    test: self.names.get(k.test).clone(),
+                    kind: k.kind,
+                    resource: self.names.get(k.resource).clone(),
+                },
+                agg: a.clone(),
+                runs_with_test: self
                     .runs_with_test
-                    .get(&(k.group.clone(), k.test.clone()))
+                    .get(&(k.group, k.test))
                     .copied()
-                    .unwrap_or(0);
-                (k, a, denominator)
+                    .unwrap_or(0),
+                first_at: self.at(a.first),
+                last_at: self.at(a.last),
             })
             .collect();
         rows.sort_by(|a, b| {
-            b.1.runs.cmp(&a.1.runs).then_with(|| {
-                (&a.0.test, a.0.kind, &a.0.resource, &a.0.group).cmp(&(
-                    &b.0.test,
-                    b.0.kind,
-                    &b.0.resource,
-                    &b.0.group,
+            b.agg.runs.cmp(&a.agg.runs).then_with(|| {
+                (&a.key.test, a.key.kind, &a.key.resource, &a.key.group).cmp(&(
+                    &b.key.test,
+                    b.key.kind,
+                    &b.key.resource,
+                    &b.key.group,
                 ))
             })
         });
@@ -284,7 +380,7 @@ mod tests {
     }
 
     fn sample(order: usize) -> Summary {
-        let mut s = Summary::default();
+        let mut s = Summary { files: 1, ..Summary::default() };
         let events = [
             ev(1, "test_a", "passed", None),
             ev(2, "test_b", "env_changed", None),
@@ -296,40 +392,59 @@ mod tests {
             ),
             ev(4, "test_b", "modified", Some("+SpawnProcess")),
         ];
+        let date = format!("2024-0{}-01", order + 1);
         s.add_run(
             order,
             &format!("f{order}.log"),
-            &run(
-                &format!("bot{}", order % 2),
-                &format!("2024-0{}-01", order + 1),
-            ),
+            &run(&format!("bot{}", order % 2), &date),
             &events,
             &[],
         );
-        s.files = 1;
         s
+    }
+
+    const ALL: [&str; 3] = ["passed", "env_changed", "modified"];
+
+    fn all() -> Vec<String> {
+        ALL.iter().map(|k| k.to_string()).collect()
     }
 
     #[test]
     fn counts_runs_events_and_denominators() {
         let s = sample(0).merge(sample(1)).merge(sample(2));
         let rows = s.rows(0, &[]);
-        let (k, a, with_test) = rows.iter().find(|r| r.0.kind == "modified").unwrap();
+        let r = rows.iter().find(|r| r.key.kind == "modified").unwrap();
         assert_eq!(
-            (k.test.as_str(), a.events, a.runs, *with_test),
+            (
+                r.key.test.as_str(),
+                r.agg.events,
+                r.agg.runs,
+                r.runs_with_test
+            ),
             ("test_b", 6, 3, 3)
         );
-        assert_eq!(a.builders.len(), 2);
+        assert_eq!(r.agg.builders.len(), 2);
         assert_eq!(
-            (a.first_date.as_deref(), a.last_date.as_deref()),
+            (r.agg.first_date.as_deref(), r.agg.last_date.as_deref()),
             (Some("2024-01-01"), Some("2024-03-01"))
         );
-        assert_eq!(a.first.as_ref().unwrap().1, "f0.log:3");
         assert_eq!(
-            a.top_leaked().as_deref(),
+            (r.first_at.as_deref(), r.last_at.as_deref()),
+            (Some("f0.log:3"), Some("f2.log:4"))
+        );
+        assert_eq!(
+            r.agg.top_leaked().as_deref(),
             Some("SpawnProcess (6); Thread (6)")
         );
         assert_eq!((s.files, s.runs, s.events), (3, 3, 12));
+    }
+
+    #[test]
+    fn merge_is_order_independent() {
+        let a = sample(0).merge(sample(1)).merge(sample(2));
+        let b = sample(2).merge(sample(0).merge(sample(1)));
+        assert_eq!(a.rows(0, &all()), b.rows(0, &all()));
+        assert_eq!((a.files, a.runs, a.events), (b.files, b.runs, b.events));
     }
 
     #[test]
@@ -352,16 +467,9 @@ mod tests {
         let rows = s.rows(0, &[]);
         assert_eq!(rows.len(), 1);
         assert_eq!(
-            (rows[0].0.test.as_str(), rows[0].1.runs),
+            (rows[0].key.test.as_str(), rows[0].agg.runs),
             ("test_asyncio.test_tasks", 2)
         );
-    }
-
-    #[test]
-    fn merge_is_order_independent() {
-        let a = sample(0).merge(sample(1)).merge(sample(2));
-        let b = sample(2).merge(sample(0).merge(sample(1)));
-        assert_eq!(a, b);
     }
 
     #[test]
@@ -374,20 +482,20 @@ mod tests {
             &[ev(9, "test_z", "failed", None)],
             &[],
         );
-        let all: Vec<&str> = s.rows(0, &[]).iter().map(|r| r.0.kind).collect();
-        assert_eq!(all, vec!["env_changed", "modified", "failed"]);
-        let passed: Vec<&str> = s
+        let kinds: Vec<&str> = s.rows(0, &[]).iter().map(|r| r.key.kind).collect();
+        assert_eq!(kinds, vec!["env_changed", "modified", "failed"]);
+        let passed: Vec<String> = s
             .rows(0, &["passed".into()])
-            .iter()
-            .map(|r| r.0.test.as_str())
+            .into_iter()
+            .map(|r| r.key.test)
             .collect();
         assert_eq!(passed, vec!["test_a"]);
-        let some: Vec<&str> = s
+        let failed: Vec<String> = s
             .rows(0, &["failed".into()])
-            .iter()
-            .map(|r| r.0.test.as_str())
+            .into_iter()
+            .map(|r| r.key.test)
             .collect();
-        assert_eq!(some, vec!["test_z"]);
+        assert_eq!(failed, vec!["test_z"]);
         assert!(s.rows(2, &[]).is_empty());
     }
 
@@ -409,7 +517,7 @@ mod tests {
         let rows = s.rows(0, &[]);
         let got: Vec<(&str, u64, u64)> = rows
             .iter()
-            .map(|r| (r.0.group[0].as_str(), r.1.runs, r.2))
+            .map(|r| (r.key.group[0].as_str(), r.agg.runs, r.runs_with_test))
             .collect();
         assert_eq!(got, vec![("2024-01", 2, 2), ("2024-02", 1, 1)]);
     }
