@@ -57,6 +57,9 @@ pub struct InputArgs {
     /// No progress bar
     #[arg(short, long)]
     pub quiet: bool,
+    /// Also fail (exit 1) on runs without their final summary, listing them on stderr
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,6 @@
 //! `flakelog events`: one row per event, in input order.
 
-use super::{Config, Item, finish, for_each_item};
+use super::{Config, Item, finish, for_each_item, report_incomplete};
 use crate::output::{Cell, Totals, opt_uint, text, uint};
 use crate::run::{Event, RunInfo};
 
@@ -47,6 +47,9 @@ pub fn run(cfg: &Config) -> anyhow::Result<u8> {
         match item {
             Item::Run(info, events) => {
                 totals.runs += 1;
+                if report_incomplete(cfg, source, &info) {
+                    totals.errors += 1;
+                }
                 totals.events += events.len() as u64;
                 for e in &events {
                     writer.row(&cells(source, &info, e))?;

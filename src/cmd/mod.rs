@@ -27,6 +27,7 @@ pub struct Config {
     pub path_pattern: Option<PathPattern>,
     pub rules: Rules,
     pub progress: bool,
+    pub strict: bool,
 }
 
 impl Config {
@@ -68,6 +69,7 @@ impl Config {
             path_pattern,
             rules,
             progress,
+            strict: args.strict,
         })
     }
 
@@ -99,6 +101,19 @@ impl Config {
         }
         self.problems.len() as u64
     }
+}
+
+/// `--strict`: say that a run was cut short (no final summary). Returns whether it counts as
+/// an error.
+pub fn report_incomplete(cfg: &Config, source: &str, run: &RunInfo) -> bool {
+    if !cfg.strict || run.complete {
+        return false;
+    }
+    eprintln!(
+        "flakelog: {source}: line {}: run {} (lines {}-{}) has no final summary",
+        run.last_line, run.run, run.first_line, run.last_line
+    );
+    true
 }
 
 /// What reading one source gives, in order: its runs, then perhaps an error.

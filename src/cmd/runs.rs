@@ -1,6 +1,6 @@
 //! `flakelog runs`: one row per regrtest run; truncated runs are kept, `complete=false`.
 
-use super::{Config, Item, finish, for_each_item};
+use super::{Config, Item, finish, for_each_item, report_incomplete};
 use crate::output::{Cell, Totals, opt_uint, text, uint};
 
 pub const COLUMNS: [&str; 20] = [
@@ -41,6 +41,9 @@ pub fn run(cfg: &Config) -> anyhow::Result<u8> {
         match item {
             Item::Run(r, events) => {
                 totals.runs += 1;
+                if report_incomplete(cfg, source, &r) {
+                    totals.errors += 1;
+                }
                 totals.events += events.len() as u64;
                 writer.row(&[
                     Cell::Text(Some(source)),

@@ -1,9 +1,10 @@
 //! `flakelog stats` (the default command): one row per test, kind and resource.
 
-use super::{Config, Item, finish, parse_source};
+use super::{Config, Item, finish, parse_source, report_incomplete};
 use crate::cli::StatsArgs;
 use crate::input::Source;
 use crate::output::{Cell, Totals, text, uint};
+use crate::run::RunInfo;
 use crate::stats::{GroupBy, Summary};
 use rayon::prelude::*;
 
@@ -63,6 +64,16 @@ pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
     for message in summary.errors.values() {
         eprintln!("flakelog: {message}");
     }
+    let mut incomplete = 0;
+    for ((_, run), (source, first, last)) in &summary.incomplete {
+        let info = RunInfo {
+            run: *run,
+            first_line: *first,
+            last_line: *last,
+            ..RunInfo::default()
+        };
+        incomplete += u64::from(report_incomplete(cfg, source, &info));
+    }
     let columns: Vec<&str> = args
         .group_by
         .iter()
@@ -103,7 +114,7 @@ pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
         files: summary.files,
         runs: summary.runs,
         events: summary.events,
-        errors: problems + summary.errors.len() as u64,
+        errors: problems + summary.errors.len() as u64 + incomplete,
     };
     Ok(finish(writer, totals)?)
 }

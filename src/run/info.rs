@@ -39,6 +39,9 @@ pub struct RunInfo {
     pub duration_s: Option<f64>,
     /// The final result line was seen: the run was not cut short.
     pub complete: bool,
+    /// The first and last line of the source that belong to the run.
+    pub first_line: u64,
+    pub last_line: u64,
 }
 
 const MONTHS: [&str; 12] = [

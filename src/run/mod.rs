@@ -71,9 +71,10 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
         let before = self.run.events.len();
         self.push(line.number, line.text);
         if let Some(p) = &mut self.run.pending_modified
-            && (p.line == line.number || p.before.is_some()) {
-                p.is_cut = true;
-            }
+            && (p.line == line.number || p.before.is_some())
+        {
+            p.is_cut = true;
+        }
         // (a line that ended the run has handed its events on already)
         let from = before.min(self.run.events.len());
         for e in &mut self.run.events[from..] {
@@ -100,6 +101,12 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
         }
         let kind = grammar::classify(line);
         self.handle(number, line, kind);
+        if self.nested.is_none() {
+            if self.run.first_line.is_none() && self.run.has_content() {
+                self.run.first_line = Some(number);
+            }
+            self.run.last_line = number;
+        }
     }
 
     /// End of input: close the current run (a truncated one is kept, marked incomplete).

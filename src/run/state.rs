@@ -67,6 +67,9 @@ pub struct RunState {
     pub list: Option<ListKind>,
     pub pending_modified: Option<PendingModified>,
     pub events: Vec<Event>,
+    /// The lines of the run: from where it first had content to the last line read.
+    pub first_line: Option<u64>,
+    pub last_line: u64,
     tests: BTreeMap<String, TestState>,
     outcomes_from_progress: u64,
 }
@@ -329,6 +332,8 @@ impl RunState {
             result: self.state.clone(),
             duration_s: self.duration.or(self.last_elapsed.map(|s| s as f64)),
             complete: self.final_seen,
+            first_line: self.first_line.unwrap_or(0),
+            last_line: self.last_line,
         }
     }
 }

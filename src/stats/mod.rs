@@ -188,6 +188,8 @@ pub struct Summary {
     pub events: u64,
     /// Inputs that could not be read whole, by input order.
     pub errors: BTreeMap<usize, String>,
+    /// Runs without their final summary: (input order, run) → (source, first line, last line).
+    pub incomplete: BTreeMap<(usize, u32), (String, u64, u64)>,
 }
 
 /// A `stats` row, resolved and ready to print.
@@ -214,6 +216,12 @@ impl Summary {
         let group_values: Vec<String> = group_by.iter().map(|g| g.value(run)).collect();
         let group = self.groups.id(&group_values);
         self.runs += 1;
+        if !run.complete {
+            self.incomplete.insert(
+                (order, run.run),
+                (source.to_string(), run.first_line, run.last_line),
+            );
+        }
         self.events += events.len() as u64;
         if !events.is_empty() {
             self.sources
@@ -294,6 +302,7 @@ impl Summary {
         self.runs += other.runs;
         self.events += other.events;
         self.errors.extend(other.errors);
+        self.incomplete.extend(other.incomplete);
         self
     }
 
@@ -380,7 +389,10 @@ mod tests {
     }
 
     fn sample(order: usize) -> Summary {
-        let mut s = Summary { files: 1, ..Summary::default() };
+        let mut s = Summary {
+            files: 1,
+            ..Summary::default()
+        };
         let events = [
             ev(1, "test_a", "passed", None),
             ev(2, "test_b", "env_changed", None),

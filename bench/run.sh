@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# flakelog benchmark: one run, one table. Every figure is measured in this run, on the same
+# generated files, and shown as MB/s of decompressed text and as a ratio to a baseline
+# measured alongside it.
+#
+#   bench/run.sh [--size 1GiB] [--dir DIR] [--python]
+#
+# The corpus is generated once (deterministic: --seed 1) into DIR (default target/bench-corpus)
+# and reused. `--python` adds the Python regex baseline (slow: about 13 s per GiB).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+size=1GiB
+dir=target/bench-corpus
+python=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --size) size=$2; shift 2 ;;
+    --dir) dir=$2; shift 2 ;;
+    --python) python=1; shift ;;
+    *) echo "usage: bench/run.sh [--size 1GiB] [--dir DIR] [--python]" >&2; exit 2 ;;
+  esac
+done
+
+cargo build --release --quiet --bin flakelog --examples
+bin=target/release/flakelog
+ex=target/release/examples
+if [ ! -f "$dir/truth.json" ] || [ "$(cat "$dir/.size" 2>/dev/null)" != "$size" ]; then
+  rm -rf "$dir"
+  "$ex/gen_corpus" --out "$dir" --size "$size" --seed 1 >&2
+  echo "$size" > "$dir/.size"
+fi
+
+mapfile -t plain < <(find "$dir" -name '*.log' | sort)
+mapfile -t gz < <(find "$dir" -name '*.log.gz' | sort)
+one="$dir/../bench-one-stream.log.gz"
+[ -f "$one" ] || cat "${gz[@]}" > "$one"
+bytes=$(cat "${plain[@]}" | wc -c)
+mb=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
+
+# time CMD…: wall, user+sys seconds and peak RSS (KiB) of CMD, best wall of 3 runs
+measure() {
+  local best="" line
+  for _ in 1 2 3; do
+    line=$( { /usr/bin/time -f "%e %U %S %M" "$@" > /dev/null 2>/dev/null; } 2>&1 | tail -1)
+    if [ -z "$best" ] || awk -v a="${line%% *}" -v b="${best%% *}" 'BEGIN { exit !(a < b) }'; then best=$line; fi
+  done
+  echo "$best"
+}
+# the same for a shell pipeline given as one string
+measure_sh() { measure bash -c "$1"; }
+wall() { echo "${1%% *}"; }
+cpu() { echo "$1" | awk '{ printf "%.3f", $2 + $3 }'; }
+rss_mb() { echo "$1" | awk '{ printf "%.1f", $4 / 1024 }'; }
+rate() { awk -v b="$bytes" -v t="$1" 'BEGIN { printf "%.0f", b / 1e6 / t }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b / a }'; }   # speed ratio: time b / time a
+
+rows=()
+row() { rows+=("$(printf '%-44s %10s %10s %8s  %s' "$1" "$2" "$3" "$4" "$5")"); }
+
+# 1. plain text, one thread
+f_plain=$(measure "$bin" stats -j1 --format csv "${plain[@]}")
+b_memchr=$(measure "$ex/line_count" "${plain[@]}")
+b_wc=$(measure wc -l "${plain[@]}")
+row "plain, 1 thread: flakelog stats" "$(rate "$(wall "$f_plain")")" "" "" ""
+row "  vs memchr line count" "$(rate "$(wall "$b_memchr")")" "$(ratio "$(wall "$f_plain")" "$(wall "$b_memchr")")" ">=0.30" "flakelog/baseline"
+row "  vs wc -l" "$(rate "$(wall "$b_wc")")" "$(ratio "$(wall "$f_plain")" "$(wall "$b_wc")")" "" ""
+if [ "$python" = 1 ]; then
+  b_py=$(measure python3 bench/baseline.py "${plain[@]}")
+  row "  vs Python regex pass" "$(rate "$(wall "$b_py")")" "$(ratio "$(wall "$f_plain")" "$(wall "$b_py")")" ">=25" ""
+fi
+
+# 2. one gzip stream (all members of the corpus in one file), one thread
+f_one=$(measure "$bin" stats -j1 --format csv "$one")
+b_inflate=$(measure "$ex/inflate" "$one")
+b_zcat=$(measure_sh "zcat '$one' > /dev/null")
+row "one .gz stream, 1 thread: flakelog stats" "$(rate "$(wall "$f_one")")" "" "" ""
+row "  vs MultiGzDecoder inflate" "$(rate "$(wall "$b_inflate")")" "$(ratio "$(wall "$f_one")" "$(wall "$b_inflate")")" ">=0.90" ""
+row "  vs zcat > /dev/null" "$(rate "$(wall "$b_zcat")")" "$(ratio "$(wall "$f_one")" "$(wall "$b_zcat")")" ">=1.50" ""
+
+# 3. many gzip files: two threads against one
+f_j1=$(measure "$bin" stats -j1 --format csv "${gz[@]}")
+f_j2=$(measure "$bin" stats -j2 --format csv "${gz[@]}")
+row "many .gz files: flakelog stats -j1" "$(rate "$(wall "$f_j1")")" "" "" ""
+row "  -j2 (ratio: speed-up over -j1)" "$(rate "$(wall "$f_j2")")" "$(ratio "$(wall "$f_j2")" "$(wall "$f_j1")")" ">=1.80" ""
+
+# 4. zcat | flakelog: flakelog's CPU time against zcat's
+z_only=$(measure_sh "zcat ${gz[*]} > /dev/null")
+z_pipe_line=$(for _ in 1; do { zcat "${gz[@]}" | /usr/bin/time -f "%e %U %S %M" "$bin" stats --format csv > /dev/null; } 2>&1 | tail -1; done)
+row "zcat | flakelog stats (wall)" "$(rate "$(wall "$z_pipe_line")")" "" "" ""
+row "  flakelog CPU / zcat CPU" "" "$(awk -v a="$(cpu "$z_pipe_line")" -v b="$(cpu "$z_only")" 'BEGIN { printf "%.2f", a / b }')" "<=0.25" "CPU s: $(cpu "$z_pipe_line") vs $(cpu "$z_only")"
+
+# 5. peak memory at 1x and 4x the corpus (the same files named four times)
+r1=$(measure "$bin" stats -j2 --format csv "$dir")
+r4=$(measure "$bin" stats -j2 --format csv "$dir" "$dir" "$dir" "$dir")
+row "peak RSS, stats -j2, ${size} (plain+gz)" "" "$(rss_mb "$r1") MB" "<=64 MB" ""
+row "peak RSS, stats -j2, 4 x ${size}" "" "$(rss_mb "$r4") MB" "<=64 MB" ""
+
+echo
+echo "flakelog benchmark — $(date -u +%Y-%m-%d), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "corpus: $dir, ${#plain[@]} logs, $mb MB of text (+ the same as .gz); best of 3 runs each"
+echo
+printf '%-44s %10s %10s %8s  %s\n' "measurement" "MB/s" "ratio" "target" ""
+printf '%s\n' "${rows[@]}"

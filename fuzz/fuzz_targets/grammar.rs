@@ -1,0 +1,12 @@
+//! Fuzz the line grammar: any bytes, as one normalised line, must classify without panicking.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = flakelog::grammar::classify(data);
+    // and after the transport normalisation a line really goes through
+    let mut scratch = Vec::new();
+    let line = flakelog::input::normalize::normalize(data, flakelog::input::normalize::StreamPrefix::Buildbot, &mut scratch);
+    let _ = flakelog::grammar::classify(line);
+});
