@@ -9,7 +9,10 @@ fn main() -> std::io::Result<()> {
     let mut buf = vec![0u8; 256 * 1024];
     let mut bytes = 0u64;
     for path in std::env::args().skip(1) {
-        let mut gz = MultiGzDecoder::new(BufReader::with_capacity(256 * 1024, std::fs::File::open(&path)?));
+        let mut gz = MultiGzDecoder::new(BufReader::with_capacity(
+            256 * 1024,
+            std::fs::File::open(&path)?,
+        ));
         loop {
             let n = gz.read(&mut buf)?;
             if n == 0 {
