@@ -113,23 +113,20 @@ fn classify_once(line: &[u8]) -> LineKind<'_> {
         ),
         b' ' => {
             if line.starts_with(b"    ") {
-                first_ok!(line; summary::summary_line => LineKind::Summary);
+                first_ok!(line; summary::list_line => LineKind::Summary);
             } else if line.starts_with(b"  B") || line.starts_with(b"  A") {
                 first_ok!(line; warning::bare_warning_line => |w| LineKind::Warning { line: w, bare: true });
             }
         }
-        b't' | b'<' => first_ok!(line;
-            test_line::test_line => LineKind::Test,
-            refleak::leaked => LineKind::Refleak,
-            warning::bare_warning_line => |w| LineKind::Warning { line: w, bare: true },
-            progress::verdict_line => |(p, v)| LineKind::Verdict(p, v),
-        ),
+        b't' | b'<' => return named_line(line),
         b'R' => first_ok!(line;
             rerun::rerun_line => LineKind::Rerun,
             header::run_mode_line => LineKind::RunMode,
             summary::summary_line => LineKind::Summary,
             unittest::unittest_line => LineKind::Unittest,
         ),
+        // `Traceback (most recent call last):` is the most common line that starts so
+        b'T' if line.starts_with(b"Traceback") => {}
         b'T' => first_ok!(line;
             summary::summary_line => LineKind::Summary,
             crash::crash_line => LineKind::Crash,
@@ -149,17 +146,45 @@ fn classify_once(line: &[u8]) -> LineKind<'_> {
         b'K' => first_ok!(line; test_line::main_process_line => |_| LineKind::MainProcess),
         b'b' | b'.' | b'X' => first_ok!(line; refleak::refleak_line => LineKind::Refleak),
         b'c' | b'p' => first_ok!(line; test_line::buildbot_end_line => |_| LineKind::BuildbotEnd),
-        b'A' | b'e' => first_ok!(line; summary::summary_line => LineKind::Summary),
+        b'A' if line.starts_with(b"All ") || line.starts_with(b"Ask ") => {
+            first_ok!(line; summary::summary_line => LineKind::Summary)
+        }
+        b'e' if line.starts_with(b"expected ") => {
+            first_ok!(line; summary::summary_line => LineKind::Summary)
+        }
         b'+' => first_ok!(line; header::command_echo_line => LineKind::Header),
         _ => {}
     }
     // a test name need not start with `test`: the verdict and T1 forms for any name
     if first.is_ascii_alphabetic() || first == b'_' {
-        first_ok!(line;
+        return named_line(line);
+    }
+    LineKind::Other
+}
+
+/// Lines that start with a test name: T1–T4, R4, bare W9, the last sequential verdict. Most
+/// lines that start so are verbose unittest output (`test_foo (test.test_x.T.test_foo) ...
+/// ok`), so the word after the name decides before any parser runs.
+fn named_line(line: &[u8]) -> LineKind<'_> {
+    if line.starts_with(b"test ") {
+        first_ok!(line; test_line::test_line => LineKind::Test);
+    }
+    let Ok((rest, _)) = util::test_name(line) else {
+        return LineKind::Other;
+    };
+    match rest {
+        [b' ', b's', ..] => first_ok!(line;
             test_line::test_line => LineKind::Test,
+            progress::verdict_line => |(p, v)| LineKind::Verdict(p, v),
+        ),
+        [b' ', b'l', ..] => first_ok!(line;
             refleak::leaked => LineKind::Refleak,
             warning::bare_warning_line => |w| LineKind::Warning { line: w, bare: true },
-        );
+        ),
+        [b' ', b'p' | b'f' | b'r' | b'i' | b'c' | b't' | b'w', ..] => {
+            first_ok!(line; progress::verdict_line => |(p, v)| LineKind::Verdict(p, v))
+        }
+        _ => {}
     }
     LineKind::Other
 }

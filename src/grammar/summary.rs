@@ -205,6 +205,11 @@ pub fn summary_line(i: &[u8]) -> IResult<&[u8], SummaryLine<'_>> {
     Ok((i, s))
 }
 
+/// A printlist line (or a 3.15 reason line) alone: what an indented line can be.
+pub fn list_line(i: &[u8]) -> IResult<&[u8], SummaryLine<'_>> {
+    alt((list_reason, list_items)).parse(i)
+}
+
 /// The names of a printlist line (the 3.15 trailing `:` removed).
 pub fn list_names(items: &[u8]) -> impl Iterator<Item = &[u8]> {
     items

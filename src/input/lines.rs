@@ -6,7 +6,7 @@
 //! handed out cut to `LINE_CAP` bytes (flagged), and the rest of it is skipped, so memory stays
 //! bounded whatever the input.
 
-use super::normalize::{SNIFF_LINES, StreamPrefix, normalize};
+use super::normalize::{SNIFF_LINES, StreamPrefix, normalize, normalize_known};
 use std::io::{self, Read};
 
 /// An I/O or decompression error after `line` complete lines were read.
@@ -115,13 +115,15 @@ pub fn for_each_line<R: Read>(reader: R, mut f: impl FnMut(Line<'_>)) -> Result<
     let mut skipping = false;
     loop {
         let mut pos = b.start;
+        // colours are rare: one look per block spares one per line
+        let escapes = memchr::memchr(0x1b, &b.buf[b.start..b.end]).is_some();
         for nl in memchr::memchr_iter(b'\n', &b.buf[b.start..b.end]) {
             let end = b.start + nl;
             if skipping {
                 skipping = false;
             } else {
                 number += 1;
-                let text = normalize(&b.buf[pos..end], prefix, &mut scratch);
+                let text = normalize_known(&b.buf[pos..end], prefix, escapes, &mut scratch);
                 f(Line {
                     number,
                     text,

@@ -6,7 +6,7 @@ pub mod sources;
 
 use flate2::read::MultiGzDecoder;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufReader, Read};
 use std::path::Path;
 use std::sync::mpsc;
 
@@ -52,20 +52,26 @@ impl Source {
     }
 }
 
-fn sniff<R: Read + Send + 'static>(reader: R) -> io::Result<Box<dyn Read + Send>> {
-    let mut buffered = BufReader::with_capacity(BUFFER, reader);
-    let head = loop {
-        match buffered.fill_buf() {
-            Ok(head) => break head,
+fn sniff<R: Read + Send + 'static>(mut reader: R) -> io::Result<Box<dyn Read + Send>> {
+    let mut head = [0u8; 2];
+    let mut got = 0;
+    while got < head.len() {
+        match reader.read(&mut head[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         }
-    };
+    }
+    // the two bytes read go back in front; plain text is then read straight from the source
+    // into the line reader's buffer, with no copy in between
+    let whole = io::Cursor::new(head[..got].to_vec()).chain(reader);
     // One byte is not enough to decide; a real gzip stream always has far more than two.
-    if head.len() >= 2 && head[..2] == GZIP_MAGIC {
+    if got == 2 && head == GZIP_MAGIC {
+        let buffered = BufReader::with_capacity(BUFFER, whole);
         Ok(Box::new(inflate_on_thread(MultiGzDecoder::new(buffered))))
     } else {
-        Ok(Box::new(buffered))
+        Ok(Box::new(whole))
     }
 }
 

@@ -98,12 +98,25 @@ pub fn strip_ansi_into(line: &[u8], out: &mut Vec<u8>) {
 /// All of the above, in transport order: CR, channel prefix, timestamp, colours.
 /// Returns the line, borrowed from `line` or from `scratch` when colours were removed.
 pub fn normalize<'a>(line: &'a [u8], prefix: StreamPrefix, scratch: &'a mut Vec<u8>) -> &'a [u8] {
+    normalize_known(line, prefix, true, scratch)
+}
+
+/// `normalize`, told whether the line may hold an escape character at all (the line reader
+/// looks once per block, not once per line).
+pub fn normalize_known<'a>(
+    line: &'a [u8],
+    prefix: StreamPrefix,
+    may_have_escape: bool,
+    scratch: &'a mut Vec<u8>,
+) -> &'a [u8] {
     let mut l = strip_cr(line);
     if prefix == StreamPrefix::Buildbot && !l.is_empty() {
         l = &l[1..];
     }
-    l = strip_gha_timestamp(l);
-    if has_ansi(l) {
+    if l.first().is_some_and(u8::is_ascii_digit) {
+        l = strip_gha_timestamp(l);
+    }
+    if may_have_escape && has_ansi(l) {
         strip_ansi_into(l, scratch);
         return scratch;
     }

@@ -100,7 +100,11 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
             return;
         }
         let kind = grammar::classify(line);
-        self.handle(number, line, kind);
+        // most lines are test output: nothing to do unless a warning or a list is open
+        let idle = self.run.pending_modified.is_none() && self.run.list.is_none();
+        if !(idle && matches!(kind, LineKind::Other | LineKind::Blank)) {
+            self.handle(number, line, kind);
+        }
         if self.nested.is_none() {
             if self.run.first_line.is_none() && self.run.has_content() {
                 self.run.first_line = Some(number);
