@@ -30,7 +30,9 @@ pub enum LineKind<'a> {
     Blank,
     Header(HeaderLine<'a>),
     RunMode(RunMode),
-    Progress(ProgressLine<'a>),
+    /// Boxed: the largest variant, and rare next to test output, which should not pay to
+    /// move it around.
+    Progress(Box<ProgressLine<'a>>),
     /// A bare verdict line (`test_zlib failed`), the last sequential `-- PREV`.
     Verdict(Option<Prefix>, Verdict<'a>),
     Heartbeat(Option<Prefix>, &'a [u8]),
@@ -70,7 +72,7 @@ fn digit_line(line: &[u8]) -> LineKind<'_> {
     if let Ok((rest, p)) = prefix::prefix(line) {
         match rest.first() {
             None => return LineKind::BarePrefix(p),
-            Some(b'[') => first_ok!(line; progress::progress_line => LineKind::Progress),
+            Some(b'[') => first_ok!(line; progress::progress_line => |p| LineKind::Progress(Box::new(p))),
             Some(b'R') => first_ok!(line;
                 header::run_mode_line => LineKind::RunMode,
                 rerun::rerun_line => LineKind::Rerun,
@@ -99,7 +101,7 @@ fn classify_once(line: &[u8]) -> LineKind<'_> {
     };
     match first {
         b'0'..=b'9' => return digit_line(line),
-        b'[' => first_ok!(line; progress::progress_line => LineKind::Progress),
+        b'[' => first_ok!(line; progress::progress_line => |p| LineKind::Progress(Box::new(p))),
         b'=' => first_ok!(line;
             header::header_line => LineKind::Header,
             summary::summary_line => LineKind::Summary,
@@ -310,5 +312,14 @@ mod tests {
             classify(b".Resource 'x' is not available"),
             LineKind::Other
         ));
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    /// `LineKind` is returned for every line: keep it small enough to move cheaply.
+    #[test]
+    fn line_kind_stays_small() {
+        assert!(std::mem::size_of::<super::LineKind<'static>>() <= 80, "{}", std::mem::size_of::<super::LineKind<'static>>());
     }
 }

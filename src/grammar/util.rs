@@ -53,7 +53,7 @@ pub fn test_name(i: &[u8]) -> IResult<&[u8], &[u8]> {
                 .unwrap_or(i.len());
             Ok((&i[len..], &i[..len]))
         }
-        Some(b'<') => tag("<regrtest worker>").parse(i).map(|(r, n)| (r, n)),
+        Some(b'<') => tag("<regrtest worker>").parse(i),
         _ => Err(nom::Err::Error(nom::error::Error::new(
             i,
             nom::error::ErrorKind::Alpha,

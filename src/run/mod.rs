@@ -201,7 +201,7 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
                 self.run.total = m.tests.or(self.run.total);
                 self.note_prefix(m.prefix);
             }
-            LineKind::Progress(p) => self.progress(number, line, p),
+            LineKind::Progress(p) => self.progress(number, line, *p),
             LineKind::Verdict(prefix, v) => {
                 // the last sequential verdict names the test whose window it closes; in a
                 // pasted excerpt there may be no window at all
