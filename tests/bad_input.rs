@@ -2,25 +2,14 @@
 //! its message on stderr (naming the file, and the line where it applies), the exit status,
 //! and that the results of a good file read alongside are complete.
 
+mod common;
+use common::{fixture, gzip};
+
 use assert_cmd::Command;
-use flate2::{Compression, write::GzEncoder};
 use serde_json::Value;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 const GOOD: &str = "era-e-3.12.log";
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
-}
-
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut e = GzEncoder::new(Vec::new(), Compression::fast());
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
 
 struct Outcome {
     code: i32,

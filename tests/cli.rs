@@ -1,33 +1,9 @@
 //! End-to-end tests of the `flakelog` binary: inputs (files, stdin, gzip), formats, errors.
 
-use assert_cmd::Command;
-use flate2::{Compression, write::GzEncoder};
+mod common;
+use common::{fixture, flakelog, gzip, jsonl};
+
 use serde_json::Value;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
-}
-
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut e = GzEncoder::new(Vec::new(), Compression::fast());
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
-
-fn flakelog() -> Command {
-    Command::cargo_bin("flakelog").unwrap()
-}
-
-fn jsonl(stdout: &[u8]) -> Vec<Value> {
-    String::from_utf8_lossy(stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
 
 /// The row without where it came from (source, line, run): what must not depend on how the
 /// bytes arrived.

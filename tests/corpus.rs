@@ -19,18 +19,8 @@ const FAILURE_KINDS: &[&str] = &[
     "interrupted",
     "worker_bug",
 ];
-const OUTCOME_KINDS: &[&str] = &[
-    "failed",
-    "env_changed",
-    "crashed",
-    "timed_out",
-    "interrupted",
-    "worker_bug",
-    "passed",
-    "skipped",
-    "resource_denied",
-    "ran_no_tests",
-];
+/// Outcomes that are not failures; with `FAILURE_KINDS`, every outcome.
+const OTHER_OUTCOMES: &[&str] = &["passed", "skipped", "resource_denied", "ran_no_tests"];
 const LEAK_KINDS: &[&str] = &[
     "modified",
     "dangling_thread",
@@ -85,7 +75,7 @@ fn score(log: &Path, expect: &Value, rules: &Rules) -> Vec<String> {
     let result = scan_source(&Source::Path(log.to_path_buf()), rules, |_run, events| {
         for e in events {
             let test = e.test.as_deref().map(norm);
-            if OUTCOME_KINDS.contains(&e.kind) {
+            if FAILURE_KINDS.contains(&e.kind) || OTHER_OUTCOMES.contains(&e.kind) {
                 got_out.entry(test).or_default().insert(e.kind.to_string());
             } else if LEAK_KINDS.contains(&e.kind) {
                 got_leak.insert((test, e.kind.to_string(), e.resource.clone()));

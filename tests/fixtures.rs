@@ -7,18 +7,10 @@ use flakelog::input::Source;
 use flakelog::leak::Rules;
 use flakelog::output::{Format, Totals, row_writer};
 use flakelog::scan::scan_source;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-fn fixture_logs() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let mut logs: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "log"))
-        .collect();
-    logs.sort();
-    logs
-}
+mod common;
+use common::fixture_logs;
 
 fn events_csv(log: &Path) -> String {
     let name = log.file_name().unwrap().to_string_lossy().into_owned();

@@ -1,9 +1,17 @@
 //! No input bytes make the parser panic: random bytes, real-shaped logs with random
 //! mutations, and every prefix of a log (a log cut anywhere).
 
+mod common;
+
+fn fixtures() -> Vec<Vec<u8>> {
+    common::fixture_logs()
+        .iter()
+        .map(|p| std::fs::read(p).unwrap())
+        .collect()
+}
+
 use flakelog::leak::Rules;
 use flakelog::scan::scan_bytes;
-use std::path::Path;
 
 /// xorshift64*: deterministic, so a failure reproduces.
 struct Rng(u64);
@@ -18,20 +26,6 @@ impl Rng {
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
-}
-
-fn fixtures() -> Vec<Vec<u8>> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    paths.sort();
-    paths
-        .into_iter()
-        .filter(|p| p.extension().is_some_and(|x| x == "log"))
-        .map(|p| std::fs::read(p).unwrap())
-        .collect()
 }
 
 const SNIPPETS: &[&[u8]] = &[

@@ -8,6 +8,8 @@ use flakelog::scan::scan_bytes;
 use flakelog::stats::Summary;
 use proptest::prelude::*;
 use std::path::Path;
+
+mod common;
 use std::sync::OnceLock;
 
 fn rules() -> &'static Rules {
@@ -18,15 +20,8 @@ fn rules() -> &'static Rules {
 fn fixtures() -> &'static Vec<Vec<u8>> {
     static LOGS: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
     LOGS.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-        let mut paths: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        paths.sort();
-        paths
-            .into_iter()
-            .filter(|p| p.extension().is_some_and(|x| x == "log"))
+        common::fixture_logs()
+            .iter()
             .map(|p| std::fs::read(p).unwrap())
             .collect()
     })

@@ -1,7 +1,7 @@
 //! `flakelog events`: one row per event, in input order.
 
-use super::{Config, Item, finish, for_each_item, report_incomplete};
-use crate::output::{Cell, Totals, opt_uint, text, uint};
+use super::{Config, write_runs};
+use crate::output::{Cell, opt_uint, text, uint};
 use crate::run::{Event, RunInfo};
 
 /// The columns, in order. CSV header = JSON keys.
@@ -33,34 +33,10 @@ pub fn cells<'a>(source: &'a str, run: &'a RunInfo, e: &'a Event) -> [Cell<'a>; 
 }
 
 pub fn run(cfg: &Config) -> anyhow::Result<u8> {
-    let mut totals = Totals {
-        errors: cfg.report_problems(),
-        ..Totals::default()
-    };
-    let mut writer = cfg.writer(&COLUMNS);
-    let mut last_order = None;
-    for_each_item(cfg, |order, source, item| {
-        if last_order != Some(order) {
-            last_order = Some(order);
-            totals.files += 1;
-        }
-        match item {
-            Item::Run(info, events) => {
-                totals.runs += 1;
-                if report_incomplete(cfg, source, &info) {
-                    totals.errors += 1;
-                }
-                totals.events += events.len() as u64;
-                for e in &events {
-                    writer.row(&cells(source, &info, e))?;
-                }
-            }
-            Item::Error(e) => {
-                totals.errors += 1;
-                eprintln!("flakelog: {e}");
-            }
+    write_runs(cfg, &COLUMNS, |writer, source, info, events| {
+        for e in events {
+            writer.row(&cells(source, info, e))?;
         }
         Ok(())
-    })?;
-    Ok(finish(writer, totals)?)
+    })
 }

@@ -208,6 +208,43 @@ fn run_batch(
     }
 }
 
+/// The shape of `events` and `runs`: read every source in order, hand each run to `write`,
+/// count, report errors, finish.
+pub fn write_runs(
+    cfg: &Config,
+    columns: &[&str],
+    mut write: impl FnMut(&mut Box<dyn RowWriter>, &str, &RunInfo, &[Event]) -> io::Result<()>,
+) -> anyhow::Result<u8> {
+    let mut totals = Totals {
+        errors: cfg.report_problems(),
+        ..Totals::default()
+    };
+    let mut writer = cfg.writer(columns);
+    let mut last_order = None;
+    for_each_item(cfg, |order, source, item| {
+        if last_order != Some(order) {
+            last_order = Some(order);
+            totals.files += 1;
+        }
+        match item {
+            Item::Run(info, events) => {
+                totals.runs += 1;
+                totals.events += events.len() as u64;
+                if report_incomplete(cfg, source, &info) {
+                    totals.errors += 1;
+                }
+                write(&mut writer, source, &info, &events)?;
+            }
+            Item::Error(e) => {
+                totals.errors += 1;
+                eprintln!("flakelog: {e}");
+            }
+        }
+        Ok(())
+    })?;
+    Ok(finish(writer, totals)?)
+}
+
 /// Finish a table or document and pick the exit status: 1 when anything was not read whole.
 pub fn finish(mut writer: Box<dyn RowWriter>, totals: Totals) -> io::Result<u8> {
     writer.finish(&totals)?;

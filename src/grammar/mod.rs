@@ -72,7 +72,9 @@ fn digit_line(line: &[u8]) -> LineKind<'_> {
     if let Ok((rest, p)) = prefix::prefix(line) {
         match rest.first() {
             None => return LineKind::BarePrefix(p),
-            Some(b'[') => first_ok!(line; progress::progress_line => |p| LineKind::Progress(Box::new(p))),
+            Some(b'[') => {
+                first_ok!(line; progress::progress_line => |p| LineKind::Progress(Box::new(p)))
+            }
             Some(b'R') => first_ok!(line;
                 header::run_mode_line => LineKind::RunMode,
                 rerun::rerun_line => LineKind::Rerun,
@@ -320,6 +322,10 @@ mod size_tests {
     /// `LineKind` is returned for every line: keep it small enough to move cheaply.
     #[test]
     fn line_kind_stays_small() {
-        assert!(std::mem::size_of::<super::LineKind<'static>>() <= 80, "{}", std::mem::size_of::<super::LineKind<'static>>());
+        assert!(
+            std::mem::size_of::<super::LineKind<'static>>() <= 80,
+            "{}",
+            std::mem::size_of::<super::LineKind<'static>>()
+        );
     }
 }
