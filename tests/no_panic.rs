@@ -130,3 +130,19 @@ fn a_huge_line_is_fine() {
     assert_eq!(runs[0].1.len(), 1);
     assert_eq!(runs[0].1[0].kind, "modified");
 }
+
+/// Found by `cargo fuzz run runs` (fuzz/fuzz_targets/runs.rs): in a 3.5-era log (progress lines
+/// without results) a test the summary does not list passed, and its event took the progress
+/// *index* as its line number: `[ 0/10] test_grammar` gave an event on line 0.
+#[test]
+fn fuzz_regression_derived_passes_carry_their_line() {
+    let rules = Rules::builtin();
+    let log = b"== CPython 3.5.10 (default, Sep 6 2020, 10:11:40)\nheader noise\n10:14:02 [ 0/10] test_grammar\n10:14:03 [ 7/10] test_opcodes\n2 tests OK.\nTests result: SUCCESS\n";
+    let runs = scan_bytes(log, &rules);
+    let lines: Vec<(u64, &str)> = runs[0]
+        .1
+        .iter()
+        .map(|e| (e.line, e.test.as_deref().unwrap()))
+        .collect();
+    assert_eq!(lines, vec![(3, "test_grammar"), (4, "test_opcodes")]);
+}

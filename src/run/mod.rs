@@ -358,7 +358,7 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
                 self.run.current = Some(TestOwner { test: test.clone() });
             }
         }
-        self.run.seen(&test);
+        self.run.seen(&test, number);
     }
 
     /// Sequential runs of 2.7.14+/3.6+ print nothing for a fast pass: a test that gets no

@@ -124,8 +124,8 @@ impl RunState {
         self.tests.get_mut(name).expect("inserted above")
     }
 
-    pub fn seen(&mut self, name: &str) {
-        let line = self.last_index.unwrap_or(0);
+    /// The test's progress line, at `line`.
+    pub fn seen(&mut self, name: &str, line: u64) {
         let t = self.test(name);
         if t.seen.is_none() {
             t.seen = Some(line);
