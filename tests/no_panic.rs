@@ -146,3 +146,21 @@ fn fuzz_regression_derived_passes_carry_their_line() {
         .collect();
     assert_eq!(lines, vec![(3, "test_grammar"), (4, "test_opcodes")]);
 }
+
+/// Every input the fuzzer ever crashed on (`fuzz/regressions/`) parses, and keeps the
+/// invariants the fuzz target checks.
+#[test]
+fn fuzz_regressions_stay_fixed() {
+    let rules = Rules::builtin();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let data = std::fs::read(entry.unwrap().path()).unwrap();
+        for (info, events) in scan_bytes(&data, &rules) {
+            assert!(info.first_line <= info.last_line || info.first_line == 0, "{info:?}");
+            assert!(events.iter().all(|e| e.line >= 1), "an event on line 0");
+        }
+        seen += 1;
+    }
+    assert!(seen >= 1);
+}
