@@ -1,6 +1,6 @@
 //! One source, start to end: open, split into lines, assemble runs, hand events on.
 
-use crate::input::{Source, lines::for_each_line};
+use crate::input::{Inflate, Source, lines::for_each_line};
 use crate::leak::Rules;
 use crate::run::{Event, RunBuilder, RunInfo};
 use std::io::{self, Read};
@@ -31,11 +31,12 @@ pub fn scan_reader<R: Read>(
 /// Open and parse one source.
 pub fn scan_source(
     source: &Source,
+    inflate: Inflate,
     rules: &Rules,
     sink: impl FnMut(RunInfo, Vec<Event>),
 ) -> Result<u64, SourceError> {
     let name = source.name();
-    let reader = source.open().map_err(|error| SourceError {
+    let reader = source.open(inflate).map_err(|error| SourceError {
         source_name: name.clone(),
         line: None,
         error,

@@ -3,7 +3,7 @@
 //! `*.expect.json`, the way `shared/tools/check-corpus` scores it. Every file must match.
 //! Skips with a notice when the corpus is absent, unless `FLAKELOG_CORPUS_REQUIRED` is set.
 
-use flakelog::input::Source;
+use flakelog::input::{Inflate, Source};
 use flakelog::leak::Rules;
 use flakelog::scan::scan_source;
 use serde_json::Value;
@@ -72,16 +72,21 @@ type Warning = (Option<String>, String, Option<String>);
 fn score(log: &Path, expect: &Value, rules: &Rules) -> Vec<String> {
     let mut got_out: BTreeMap<Option<String>, BTreeSet<String>> = BTreeMap::new();
     let mut got_leak: BTreeSet<Warning> = BTreeSet::new();
-    let result = scan_source(&Source::Path(log.to_path_buf()), rules, |_run, events| {
-        for e in events {
-            let test = e.test.as_deref().map(norm);
-            if FAILURE_KINDS.contains(&e.kind) || OTHER_OUTCOMES.contains(&e.kind) {
-                got_out.entry(test).or_default().insert(e.kind.to_string());
-            } else if LEAK_KINDS.contains(&e.kind) {
-                got_leak.insert((test, e.kind.to_string(), e.resource.clone()));
+    let result = scan_source(
+        &Source::Path(log.to_path_buf()),
+        Inflate::InTheReader,
+        rules,
+        |_run, events| {
+            for e in events {
+                let test = e.test.as_deref().map(norm);
+                if FAILURE_KINDS.contains(&e.kind) || OTHER_OUTCOMES.contains(&e.kind) {
+                    got_out.entry(test).or_default().insert(e.kind.to_string());
+                } else if LEAK_KINDS.contains(&e.kind) {
+                    got_leak.insert((test, e.kind.to_string(), e.resource.clone()));
+                }
             }
-        }
-    });
+        },
+    );
     let mut problems = Vec::new();
     if let Err(e) = result {
         problems.push(format!("read error: {e}"));

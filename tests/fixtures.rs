@@ -3,7 +3,7 @@
 //! `cargo insta review` (or `INSTA_UPDATE=always cargo test` and `git diff`).
 
 use flakelog::cmd::events::{COLUMNS, cells};
-use flakelog::input::Source;
+use flakelog::input::{Inflate, Source};
 use flakelog::leak::Rules;
 use flakelog::output::{Format, Totals, row_writer};
 use flakelog::scan::scan_source;
@@ -19,11 +19,16 @@ fn events_csv(log: &Path) -> String {
     {
         let columns = COLUMNS.iter().map(|c| c.to_string()).collect();
         let mut w = row_writer(Format::Csv, columns, &mut out);
-        scan_source(&Source::Path(log.to_path_buf()), &rules, |run, events| {
-            for e in &events {
-                w.row(&cells(&name, &run, e)).unwrap();
-            }
-        })
+        scan_source(
+            &Source::Path(log.to_path_buf()),
+            Inflate::InTheReader,
+            &rules,
+            |run, events| {
+                for e in &events {
+                    w.row(&cells(&name, &run, e)).unwrap();
+                }
+            },
+        )
         .unwrap();
         w.finish(&Totals::default()).unwrap();
     }

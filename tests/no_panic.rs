@@ -157,7 +157,10 @@ fn fuzz_regressions_stay_fixed() {
     for entry in std::fs::read_dir(dir).unwrap() {
         let data = std::fs::read(entry.unwrap().path()).unwrap();
         for (info, events) in scan_bytes(&data, &rules) {
-            assert!(info.first_line <= info.last_line || info.first_line == 0, "{info:?}");
+            assert!(
+                info.first_line <= info.last_line || info.first_line == 0,
+                "{info:?}"
+            );
             assert!(events.iter().all(|e| e.line >= 1), "an event on line 0");
         }
         seen += 1;

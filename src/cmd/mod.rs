@@ -6,8 +6,8 @@ pub mod runs;
 pub mod stats;
 
 use crate::cli::InputArgs;
-use crate::input::Source;
 use crate::input::sources::{PathProblem, expand, glob_set};
+use crate::input::{Inflate, Source};
 use crate::leak::Rules;
 use crate::output::{Format, RowWriter, Totals, row_writer};
 use crate::run::info::PathPattern;
@@ -124,7 +124,13 @@ pub enum Item {
 
 fn parse_source(cfg: &Config, source: &Source, mut f: impl FnMut(Item)) {
     let name = source.name();
-    let result = scan_source(source, &cfg.rules, |mut info, events| {
+    // a stream read alone inflates on a second thread; many files are the parallelism
+    let inflate = if cfg.sources.len() == 1 {
+        Inflate::OnItsOwnThread
+    } else {
+        Inflate::InTheReader
+    };
+    let result = scan_source(source, inflate, &cfg.rules, |mut info, events| {
         if let Some(p) = &cfg.path_pattern {
             p.apply(&name, &mut info);
         }

@@ -42,17 +42,30 @@ const BLOCKS_IN_FLIGHT: usize = 4;
 
 impl Source {
     /// Open for reading, decompressing gzip (any number of concatenated members) when the
-    /// stream starts with the gzip magic bytes, whatever the file is called. Gzip is inflated
-    /// on a thread of its own, so a single stream is parsed while it is inflated.
-    pub fn open(&self) -> io::Result<Box<dyn Read + Send>> {
+    /// stream starts with the gzip magic bytes, whatever the file is called.
+    ///
+    /// With `Inflate::OnItsOwnThread` gzip is inflated on a thread of its own, so a stream read
+    /// alone is parsed while it is inflated; when files are read in parallel, the files are
+    /// the parallelism and each inflates where it is parsed.
+    pub fn open(&self, inflate: Inflate) -> io::Result<Box<dyn Read + Send>> {
         match self {
-            Source::Stdin => sniff(io::stdin()),
-            Source::Path(p) => sniff(File::open(p)?),
+            Source::Stdin => sniff(io::stdin(), inflate),
+            Source::Path(p) => sniff(File::open(p)?, inflate),
         }
     }
 }
 
-fn sniff<R: Read + Send + 'static>(mut reader: R) -> io::Result<Box<dyn Read + Send>> {
+/// Where gzip is inflated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inflate {
+    InTheReader,
+    OnItsOwnThread,
+}
+
+fn sniff<R: Read + Send + 'static>(
+    mut reader: R,
+    inflate: Inflate,
+) -> io::Result<Box<dyn Read + Send>> {
     let mut head = [0u8; 2];
     let mut got = 0;
     while got < head.len() {
@@ -68,8 +81,11 @@ fn sniff<R: Read + Send + 'static>(mut reader: R) -> io::Result<Box<dyn Read + S
     let whole = io::Cursor::new(head[..got].to_vec()).chain(reader);
     // One byte is not enough to decide; a real gzip stream always has far more than two.
     if got == 2 && head == GZIP_MAGIC {
-        let buffered = BufReader::with_capacity(BUFFER, whole);
-        Ok(Box::new(inflate_on_thread(MultiGzDecoder::new(buffered))))
+        let gz = MultiGzDecoder::new(BufReader::with_capacity(BUFFER, whole));
+        Ok(match inflate {
+            Inflate::OnItsOwnThread => Box::new(inflate_on_thread(gz)),
+            Inflate::InTheReader => Box::new(gz),
+        })
     } else {
         Ok(Box::new(whole))
     }
@@ -150,7 +166,7 @@ impl Read for ChannelReader {
 
 /// Open a path the way `Source::open` does (for tests and benches).
 pub fn open_path(path: &Path) -> io::Result<Box<dyn Read + Send>> {
-    Source::Path(path.to_path_buf()).open()
+    Source::Path(path.to_path_buf()).open(Inflate::InTheReader)
 }
 
 #[cfg(test)]
@@ -165,12 +181,19 @@ mod tests {
         e.finish().unwrap()
     }
 
+    /// What both ways of inflating read; they must agree.
     fn read_all(bytes: Vec<u8>) -> Vec<u8> {
         let mut out = Vec::new();
-        sniff(io::Cursor::new(bytes))
+        let mut threaded = Vec::new();
+        sniff(io::Cursor::new(bytes.clone()), Inflate::InTheReader)
             .unwrap()
             .read_to_end(&mut out)
             .unwrap();
+        sniff(io::Cursor::new(bytes), Inflate::OnItsOwnThread)
+            .unwrap()
+            .read_to_end(&mut threaded)
+            .unwrap();
+        assert_eq!(out, threaded);
         out
     }
 
@@ -193,7 +216,11 @@ mod tests {
         let full = gz(&b"line of text\n".repeat(1000));
         let cut = full[..full.len() / 2].to_vec();
         let mut out = Vec::new();
-        let r = sniff(io::Cursor::new(cut)).unwrap().read_to_end(&mut out);
-        assert!(r.is_err());
+        for inflate in [Inflate::InTheReader, Inflate::OnItsOwnThread] {
+            let r = sniff(io::Cursor::new(cut.clone()), inflate)
+                .unwrap()
+                .read_to_end(&mut out);
+            assert!(r.is_err());
+        }
     }
 }
