@@ -205,12 +205,19 @@ pub fn classify(line: &[u8]) -> LineKind<'_> {
         .iter()
         .position(|&b| !(refleak::is_symbol(b) || b == b' '))
         .unwrap_or(line.len());
-    if cut == line.len() || !line[..cut].iter().any(|&b| b == b'.' || b == b'X') {
+    if cut == line.len() {
         return kind;
     }
-    match classify_once(&line[cut..]) {
+    let rest = classify_once(&line[cut..]);
+    // `.`/`X` cannot begin a regrtest line, so after them anything goes; digits alone
+    // (3.13+ `111 1` for a leak of one each repetition) could be a count, so after them
+    // only what a test prints to stderr during `-R` is taken
+    let dotted = line[..cut].iter().any(|&b| b == b'.' || b == b'X');
+    match rest {
         LineKind::Blank => LineKind::Other,
-        k => k,
+        LineKind::Warning { .. } | LineKind::Crash(_) | LineKind::Refleak(_) => rest,
+        k if dotted => k,
+        _ => kind,
     }
 }
 
@@ -303,8 +310,18 @@ mod tests {
             classify(b"....test_x leaked [1, 1, 1] references, sum=3"),
             LineKind::Refleak(RefleakLine::Leaked { .. })
         ));
-        // digits alone are not refleak symbols to strip: `3 tests OK.` stays what it is
+        // digits alone are a count when the line parses whole: `3 tests OK.` stays what it is
         assert!(matches!(classify(b"3 tests OK."), LineKind::Summary(_)));
+        // but 3.13+ prints digits for small leaks, and a warning glued to them is found
+        assert!(matches!(
+            classify(b"111 1Warning -- reap_children() reaped child process 42"),
+            LineKind::Warning {
+                line: WarningLine::ReapChildren { pid: 42 },
+                ..
+            }
+        ));
+        // digits before something that is not stderr output of a test: left alone
+        assert!(matches!(classify(b"12test_x passed"), LineKind::Other));
         // nothing but symbols is R3, not a stripped empty line
         assert!(matches!(
             classify(b"......"),

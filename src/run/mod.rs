@@ -134,6 +134,7 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
     /// Close the current run: derive what the summary and re-run phase imply, sort, emit.
     fn end_run(&mut self) {
         self.flush_modified();
+        self.crashed_in_window();
         let run = std::mem::take(&mut self.run);
         if !run.has_content() {
             return;
@@ -141,6 +142,33 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
         let (info, events) = run.finish(self.run_index);
         (self.sink)(info, events);
         self.run_index += 1;
+    }
+
+    /// A crash kills a sequential regrtest: the log ends inside the test's window, after
+    /// faulthandler's dump, with no verdict. That test crashed.
+    fn crashed_in_window(&mut self) {
+        if self.run.final_seen || self.run.parallel {
+            return;
+        }
+        let Some(owner) = self.run.current.clone() else {
+            return;
+        };
+        if self.run.has_outcome(owner.test.as_bytes()) {
+            return;
+        }
+        let fatal = self.run.events.iter().rev().find(|e| {
+            matches!(e.kind, "fatal_error" | "timeout")
+                && e.line > owner.since
+                && e.test.as_deref() == Some(&owner.test)
+        });
+        if let Some(line) = fatal.map(|e| e.line) {
+            let v = Verdict {
+                test: owner.test.as_bytes(),
+                outcome: Outcome::Crashed,
+                detail: b"",
+            };
+            self.outcome(line, &v, None, None);
+        }
     }
 
     /// `line` can only open a run (H1, an M line, ELAPSED back to zero) and the current run
@@ -350,12 +378,18 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
                 let same_as_current = self.run.current.as_ref().is_some_and(|c| c.test == test);
                 self.outcome(number, v, p.prefix, running);
                 if !same_as_current || self.run.parallel {
-                    self.run.current = Some(TestOwner { test: test.clone() });
+                    self.run.current = Some(TestOwner {
+                        test: test.clone(),
+                        since: number,
+                    });
                 }
             }
             None => {
                 self.infer_pass(number, p.prefix);
-                self.run.current = Some(TestOwner { test: test.clone() });
+                self.run.current = Some(TestOwner {
+                    test: test.clone(),
+                    since: number,
+                });
             }
         }
         self.run.seen(&test, number);
@@ -570,7 +604,10 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
                     self.run.phase = Phase::Rerun;
                 }
                 // ≤3.11.5 re-runs in the main process: this line opens the test's output
-                self.run.current = Some(TestOwner { test: test.clone() });
+                self.run.current = Some(TestOwner {
+                    test: test.clone(),
+                    since: number,
+                });
                 self.run.mark_rerun(&test, number);
             }
             RerunLine::NotSupported => {}

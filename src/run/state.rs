@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestOwner {
     pub test: String,
+    /// The line its block or window began.
+    pub since: u64,
 }
 
 /// `X was modified by test_y`, waiting for its `Before:`/`After:` lines.
