@@ -3,7 +3,7 @@
 use super::event::{Event, Phase};
 use super::info::{RunInfo, builder_from_cwd, parse_build};
 use crate::grammar::{LineKind, progress::Outcome, rerun::RerunLine, summary::ListKind};
-use std::collections::BTreeMap;
+use rustc_hash::FxHashMap;
 
 /// The test whose output block (parallel) or progress window (sequential) is being read.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,7 +72,8 @@ pub struct RunState {
     /// The lines of the run: from where it first had content to the last line read.
     pub first_line: Option<u64>,
     pub last_line: u64,
-    tests: BTreeMap<String, TestState>,
+    /// Hashed: looked up on every progress line. Iterated in name order (`by_name`).
+    tests: FxHashMap<String, TestState>,
     outcomes_from_progress: u64,
 }
 
@@ -197,10 +198,18 @@ impl RunState {
         self.test(name).failed_again = true;
     }
 
+    /// The tests in name order, so that what is derived from them comes out the same way
+    /// every time.
+    fn by_name(&self) -> Vec<(&String, &TestState)> {
+        let mut v: Vec<_> = self.tests.iter().collect();
+        v.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        v
+    }
+
     /// The main phase is over: T1–T3 lines give the outcome of tests that have none.
     pub fn apply_hints(&mut self) -> Vec<(String, Outcome, u64)> {
-        self.tests
-            .iter()
+        self.by_name()
+            .into_iter()
             .filter(|(_, t)| t.main.is_none())
             .filter_map(|(name, t)| t.hint.map(|(o, line)| (name.clone(), o, line)))
             .collect()
@@ -234,7 +243,7 @@ impl RunState {
         // 3.5 and older print no result on progress lines: a test the summary does not list passed
         let summary_seen = self.summaries > 0 || self.final_seen || self.main_closed;
         if summary_seen && self.outcomes_from_progress == 0 {
-            for (name, t) in &self.tests {
+            for (name, t) in self.by_name() {
                 if t.main.is_none() && t.seen.is_some() && t.rerun_marked.is_none() {
                     let line = t.seen.unwrap_or(0);
                     derived.push(with_phase(
@@ -246,8 +255,8 @@ impl RunState {
         }
         if let Some(concluded) = self.rerun_concluded {
             let names: Vec<String> = self
-                .tests
-                .iter()
+                .by_name()
+                .into_iter()
                 .filter(|(_, t)| t.rerun_marked.is_some() && t.rerun.is_none())
                 .map(|(n, _)| n.clone())
                 .collect();
@@ -276,7 +285,7 @@ impl RunState {
                 ));
             }
         }
-        for (name, t) in &self.tests {
+        for (name, t) in self.by_name() {
             if let (Some(main), Some((Outcome::Passed, line))) = (t.main, t.rerun)
                 && main.is_failure()
             {
