@@ -361,38 +361,47 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
             self.run.parallel = p.verdict.is_some();
         }
         let running = p.running.map(|r| {
-            running_tests(r)
-                .map(|t| String::from_utf8_lossy(t))
-                .collect::<Vec<_>>()
-                .join(";")
+            let mut joined = String::with_capacity(r.len());
+            for (n, t) in running_tests(r).enumerate() {
+                if n > 0 {
+                    joined.push(';');
+                }
+                joined.push_str(&String::from_utf8_lossy(t));
+            }
+            joined
         });
-        let test = text(p.test);
         if p.previous.is_some() || p.verdict.is_some() {
             self.run.note_progress_outcome();
         }
         if let Some(prev) = &p.previous {
             self.outcome(number, prev, p.prefix, None);
         }
+        let is_current = self
+            .run
+            .current
+            .as_ref()
+            .is_some_and(|c| c.test.as_bytes() == p.test);
         match &p.verdict {
+            // 3.14 sequential: the second line of a test is its verdict, in its own window
+            Some(v) if is_current && !self.run.parallel => {
+                self.outcome(number, v, p.prefix, running)
+            }
             Some(v) => {
-                let same_as_current = self.run.current.as_ref().is_some_and(|c| c.test == test);
                 self.outcome(number, v, p.prefix, running);
-                if !same_as_current || self.run.parallel {
-                    self.run.current = Some(TestOwner {
-                        test: test.clone(),
-                        since: number,
-                    });
-                }
+                self.run.current = Some(TestOwner {
+                    test: text(p.test),
+                    since: number,
+                });
             }
             None => {
                 self.infer_pass(number, p.prefix);
                 self.run.current = Some(TestOwner {
-                    test: test.clone(),
+                    test: text(p.test),
                     since: number,
                 });
             }
         }
-        self.run.seen(&test, number);
+        self.run.seen(&String::from_utf8_lossy(p.test), number);
     }
 
     /// Sequential runs of 2.7.14+/3.6+ print nothing for a fast pass: a test that gets no
