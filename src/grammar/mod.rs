@@ -185,7 +185,10 @@ fn named_line(line: &[u8]) -> LineKind<'_> {
             refleak::leaked => LineKind::Refleak,
             warning::bare_warning_line => |w| LineKind::Warning { line: w, bare: true },
         ),
-        [b' ', b'p' | b'f' | b'r' | b'i' | b'c' | b't' | b'w', ..] => {
+        // `gcc -pthread …` starts like a name and a word: only an outcome word goes on
+        [b' ', b'p' | b'f' | b'r' | b'i' | b'c' | b't' | b'w', ..]
+            if progress::starts_with_outcome(&rest[1..]) =>
+        {
             first_ok!(line; progress::verdict_line => |(p, v)| LineKind::Verdict(p, v))
         }
         _ => {}

@@ -118,6 +118,11 @@ fn outcome_tail(i: &[u8]) -> IResult<&[u8], &[u8]> {
     Ok((cur, used.strip_prefix(b" ").unwrap_or(used)))
 }
 
+/// Does the text start with an outcome word? A cheap test before `verdict` runs.
+pub fn starts_with_outcome(i: &[u8]) -> bool {
+    outcome(i).is_ok()
+}
+
 /// `TEST OUTCOME [ (…)]* [ in DUR]`
 pub fn verdict(i: &[u8]) -> IResult<&[u8], Verdict<'_>> {
     let (i, test) = test_name(i)?;

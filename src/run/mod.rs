@@ -99,11 +99,15 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
             }
             return;
         }
-        let kind = grammar::classify(line);
-        // most lines are test output: nothing to do unless a warning or a list is open
+        // most lines are test output: nothing to do unless a warning or a list is open. An
+        // indented line (a traceback) can only be a printlist item or a `Before:`/`After:`
+        // value, so while neither is open it is not even classified.
         let idle = self.run.pending_modified.is_none() && self.run.list.is_none();
-        if !(idle && matches!(kind, LineKind::Other | LineKind::Blank)) {
-            self.handle(number, line, kind);
+        if !(idle && matches!(line.first(), Some(b' ' | b'\t'))) {
+            let kind = grammar::classify(line);
+            if !(idle && matches!(kind, LineKind::Other | LineKind::Blank)) {
+                self.handle(number, line, kind);
+            }
         }
         if self.nested.is_none() {
             if self.run.first_line.is_none() && self.run.has_content() {

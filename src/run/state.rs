@@ -3,7 +3,6 @@
 use super::event::{Event, Phase};
 use super::info::{RunInfo, builder_from_cwd, parse_build};
 use crate::grammar::{LineKind, progress::Outcome, rerun::RerunLine, summary::ListKind};
-use rustc_hash::FxHashMap;
 
 /// The test whose output block (parallel) or progress window (sequential) is being read.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,7 +72,7 @@ pub struct RunState {
     pub first_line: Option<u64>,
     pub last_line: u64,
     /// Hashed: looked up on every progress line. Iterated in name order (`by_name`).
-    tests: FxHashMap<String, TestState>,
+    tests: hashbrown::HashMap<String, TestState, rustc_hash::FxBuildHasher>,
     outcomes_from_progress: u64,
 }
 
@@ -120,11 +119,9 @@ impl RunState {
         }
     }
 
+    /// One hash, and an allocation only for a test not seen before.
     fn test(&mut self, name: &str) -> &mut TestState {
-        if !self.tests.contains_key(name) {
-            self.tests.insert(name.to_string(), TestState::default());
-        }
-        self.tests.get_mut(name).expect("inserted above")
+        self.tests.entry_ref(name).or_default()
     }
 
     /// The test's progress line, at `line`.
