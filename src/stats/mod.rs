@@ -253,9 +253,18 @@ impl Summary {
             }
             if keys_in_run.insert(key) {
                 agg.runs += 1;
-                agg.builders.extend(run.builder.clone());
-                agg.first_date = min_opt(agg.first_date.take(), run.date.clone());
-                agg.last_date = max_opt(agg.last_date.take(), run.date.clone());
+                // copies only when something changes: this runs for every row of every run
+                if let Some(b) = run.builder.as_ref().filter(|b| !agg.builders.contains(*b)) {
+                    agg.builders.insert(b.clone());
+                }
+                if let Some(d) = &run.date {
+                    if agg.first_date.as_ref().is_none_or(|f| d < f) {
+                        agg.first_date = Some(d.clone());
+                    }
+                    if agg.last_date.as_ref().is_none_or(|l| d > l) {
+                        agg.last_date = Some(d.clone());
+                    }
+                }
             }
             tests_in_run.insert(key.test);
         }
