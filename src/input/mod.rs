@@ -49,10 +49,23 @@ impl Source {
     /// the parallelism and each inflates where it is parsed.
     pub fn open(&self, inflate: Inflate) -> io::Result<Box<dyn Read + Send>> {
         match self {
-            Source::Stdin => sniff(io::stdin(), inflate),
+            Source::Stdin => sniff(raw_stdin()?, inflate),
             Source::Path(p) => sniff(File::open(p)?, inflate),
         }
     }
+}
+
+/// Standard input read straight from its file descriptor (a duplicate of it): no lock and
+/// no 8 KiB buffer per read, so a pipe is read as cheaply as a file.
+#[cfg(unix)]
+fn raw_stdin() -> io::Result<File> {
+    use std::os::fd::AsFd;
+    Ok(File::from(io::stdin().as_fd().try_clone_to_owned()?))
+}
+
+#[cfg(not(unix))]
+fn raw_stdin() -> io::Result<io::Stdin> {
+    Ok(io::stdin())
 }
 
 /// Where gzip is inflated.
