@@ -5,6 +5,7 @@
 
 use flakelog::input::{Inflate, Source};
 use flakelog::leak::Rules;
+use flakelog::run::event::kinds;
 use flakelog::scan::scan_source;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -18,25 +19,6 @@ const FAILURE_KINDS: &[&str] = &[
     "timed_out",
     "interrupted",
     "worker_bug",
-];
-/// Outcomes that are not failures; with `FAILURE_KINDS`, every outcome.
-const OTHER_OUTCOMES: &[&str] = &["passed", "skipped", "resource_denied", "ran_no_tests"];
-const LEAK_KINDS: &[&str] = &[
-    "modified",
-    "dangling_thread",
-    "dangling_process",
-    "reap_children",
-    "threading_cleanup",
-    "uncollectable",
-    "leaked_temp_files",
-    "left_behind",
-    "unraisable",
-    "uncaught_thread_exception",
-    "manager_children",
-    "refleak",
-    "refleak_fine",
-    "timeout",
-    "fatal_error",
 ];
 
 fn norm(name: &str) -> String {
@@ -79,9 +61,9 @@ fn score(log: &Path, expect: &Value, rules: &Rules) -> Vec<String> {
         |_run, events| {
             for e in events {
                 let test = e.test.as_deref().map(norm);
-                if FAILURE_KINDS.contains(&e.kind) || OTHER_OUTCOMES.contains(&e.kind) {
+                if kinds::OUTCOMES.contains(&e.kind) {
                     got_out.entry(test).or_default().insert(e.kind.to_string());
-                } else if LEAK_KINDS.contains(&e.kind) {
+                } else if kinds::WARNINGS.contains(&e.kind) {
                     got_leak.insert((test, e.kind.to_string(), e.resource.clone()));
                 }
             }
@@ -123,7 +105,11 @@ fn score(log: &Path, expect: &Value, rules: &Rules) -> Vec<String> {
         .as_array()
         .into_iter()
         .flatten()
-        .filter(|w| w["kind"].as_str().is_some_and(|k| LEAK_KINDS.contains(&k)))
+        .filter(|w| {
+            w["kind"]
+                .as_str()
+                .is_some_and(|k| kinds::WARNINGS.contains(&k))
+        })
         .map(|w| {
             (
                 w["test"].as_str().map(norm),

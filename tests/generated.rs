@@ -12,39 +12,12 @@
 mod gen_corpus;
 
 use assert_cmd::Command;
+use flakelog::run::event::kinds;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// Every kind of README.md's vocabulary, `passed` included.
-const ALL_KINDS: &[&str] = &[
-    "passed",
-    "failed",
-    "env_changed",
-    "skipped",
-    "resource_denied",
-    "ran_no_tests",
-    "interrupted",
-    "crashed",
-    "timed_out",
-    "worker_bug",
-    "flaky",
-    "modified",
-    "dangling_thread",
-    "dangling_process",
-    "reap_children",
-    "threading_cleanup",
-    "uncollectable",
-    "leaked_temp_files",
-    "left_behind",
-    "unraisable",
-    "uncaught_thread_exception",
-    "manager_children",
-    "refleak",
-    "refleak_fine",
-    "timeout",
-    "fatal_error",
-];
 
 /// Kinds the generator never writes (buildbots are not interrupted by hand).
 const NOT_GENERATED: &[&str] = &["interrupted"];
@@ -57,6 +30,19 @@ const CORPORA: &[(u64, u64)] = &[(16 << 20, 11), (16 << 20, 52)];
 type Key = (String, String, String);
 type Rows = BTreeMap<Key, (u64, u64)>;
 
+/// `(test, kind, resource)` and `(events, runs)` of a truth or `stats` row.
+fn row_of(r: &Value) -> (Key, (u64, u64)) {
+    let key = (
+        r["test"].as_str().unwrap().to_string(),
+        r["kind"].as_str().unwrap().to_string(),
+        r["resource"].as_str().unwrap().to_string(),
+    );
+    (
+        key,
+        (r["events"].as_u64().unwrap(), r["runs"].as_u64().unwrap()),
+    )
+}
+
 struct Truth {
     files: u64,
     runs: u64,
@@ -68,12 +54,7 @@ fn read_truth(dir: &Path) -> Truth {
     let v: Value = serde_json::from_str(&text).expect("truth.json is JSON");
     let mut rows = Rows::new();
     for r in v["rows"].as_array().expect("rows") {
-        let key = (
-            r["test"].as_str().unwrap().to_string(),
-            r["kind"].as_str().unwrap().to_string(),
-            r["resource"].as_str().unwrap().to_string(),
-        );
-        let value = (r["events"].as_u64().unwrap(), r["runs"].as_u64().unwrap());
+        let (key, value) = row_of(r);
         assert!(
             rows.insert(key.clone(), value).is_none(),
             "duplicate truth row {key:?}"
@@ -105,7 +86,7 @@ fn flakelog(args: &[&str], dir: &Path) -> Vec<Value> {
 
 /// `flakelog stats` rows of every kind, for the files matching `glob`.
 fn stats(dir: &Path, glob: &str) -> Rows {
-    let kinds = ALL_KINDS.join(",");
+    let kinds = kinds::all().collect::<Vec<_>>().join(",");
     let mut rows = Rows::new();
     for r in flakelog(
         &[
@@ -113,12 +94,7 @@ fn stats(dir: &Path, glob: &str) -> Rows {
         ],
         dir,
     ) {
-        let key = (
-            r["test"].as_str().unwrap().to_string(),
-            r["kind"].as_str().unwrap().to_string(),
-            r["resource"].as_str().unwrap().to_string(),
-        );
-        let value = (r["events"].as_u64().unwrap(), r["runs"].as_u64().unwrap());
+        let (key, value) = row_of(&r);
         assert!(
             rows.insert(key.clone(), value).is_none(),
             "flakelog printed row {key:?} twice"
@@ -232,16 +208,14 @@ fn check_corpus(size: u64, seed: u64) -> Truth {
 
 #[test]
 fn generated_corpora_match_their_truth() {
-    let mut kinds = BTreeSet::new();
+    let mut seen = BTreeSet::new();
     for &(size, seed) in CORPORA {
         let truth = check_corpus(size, seed);
-        kinds.extend(truth.rows.keys().map(|k| k.1.clone()));
+        seen.extend(truth.rows.keys().map(|k| k.1.clone()));
     }
     // every kind flakelog knows is exercised, so a regression in any of them shows up above
-    let missing: Vec<&str> = ALL_KINDS
-        .iter()
-        .copied()
-        .filter(|k| !NOT_GENERATED.contains(k) && !kinds.contains(*k))
+    let missing: Vec<&str> = kinds::all()
+        .filter(|k| !NOT_GENERATED.contains(k) && !seen.contains(*k))
         .collect();
     assert!(
         missing.is_empty(),

@@ -50,3 +50,68 @@ impl Event {
         });
     }
 }
+
+/// The `kind` vocabulary of README.md, in its three groups.
+pub mod kinds {
+    /// A test file's result in a phase (`Outcome::kind`).
+    pub const OUTCOMES: [&str; 10] = [
+        "passed",
+        "failed",
+        "env_changed",
+        "skipped",
+        "resource_denied",
+        "ran_no_tests",
+        "interrupted",
+        "crashed",
+        "timed_out",
+        "worker_bug",
+    ];
+    /// Derived at the end of a run.
+    pub const DERIVED: [&str; 1] = ["flaky"];
+    /// Warnings and leaks.
+    pub const WARNINGS: [&str; 15] = [
+        "modified",
+        "dangling_thread",
+        "dangling_process",
+        "reap_children",
+        "threading_cleanup",
+        "uncollectable",
+        "leaked_temp_files",
+        "left_behind",
+        "unraisable",
+        "uncaught_thread_exception",
+        "manager_children",
+        "refleak",
+        "refleak_fine",
+        "timeout",
+        "fatal_error",
+    ];
+
+    /// Every kind, in the order above.
+    pub fn all() -> impl Iterator<Item = &'static str> {
+        OUTCOMES.into_iter().chain(DERIVED).chain(WARNINGS)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use crate::grammar::progress::Outcome;
+
+        #[test]
+        fn outcomes_are_the_outcome_words() {
+            let all = [
+                Outcome::Passed,
+                Outcome::Failed,
+                Outcome::EnvChanged,
+                Outcome::Skipped,
+                Outcome::ResourceDenied,
+                Outcome::RanNoTests,
+                Outcome::Interrupted,
+                Outcome::Crashed,
+                Outcome::TimedOut,
+                Outcome::WorkerBug,
+            ];
+            assert_eq!(all.map(Outcome::kind), super::OUTCOMES);
+            assert_eq!(super::all().count(), 26);
+        }
+    }
+}
