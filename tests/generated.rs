@@ -17,8 +17,6 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// Every kind of README.md's vocabulary, `passed` included.
-
 /// Kinds the generator never writes (buildbots are not interrupted by hand).
 const NOT_GENERATED: &[&str] = &["interrupted"];
 
