@@ -317,8 +317,11 @@ fn an_unreadable_file() {
     let good = dir.path().join(GOOD);
     std::fs::copy(fixture(GOOD), &good).unwrap();
     std::fs::set_permissions(&good, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let bin = assert_cmd::cargo::cargo_bin("flakelog");
-    // root reads any file: run as `nobody` when we are root
+    // root reads any file: run as `nobody` when we are root, from a copy of the binary that
+    // `nobody` can reach wherever the checkout lives
+    let bin = dir.path().join("flakelog");
+    std::fs::copy(assert_cmd::cargo::cargo_bin("flakelog"), &bin).unwrap();
+    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
     let mut cmd = if unsafe { libc_geteuid() } == 0 {
         let mut c = std::process::Command::new("setpriv");
         c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
