@@ -114,6 +114,8 @@ fn classify_once(line: &[u8]) -> LineKind<'_> {
             warning::bare_warning_line => |w| LineKind::Warning { line: w, bare: true },
             header::huntrleaks_warning_line => LineKind::Header,
             crash::crash_line => LineKind::Crash,
+            // 3.6: `Waiting for test_a, test_b (2 tests)`
+            test_line::main_process_line => |_| LineKind::MainProcess,
         ),
         b' ' => {
             if line.starts_with(b"    ") {

@@ -181,7 +181,7 @@ fn counters(i: &[u8]) -> IResult<&[u8], Counters> {
 /// `PREFIX [IDX/TOTAL/FAILS] REST` — PREFIX is optional only for 3.5 and older.
 pub fn progress_line(i: &[u8]) -> IResult<&[u8], ProgressLine<'_>> {
     let (i, prefix) = opt(prefix).parse(i)?;
-    let (i, (index, mut total, mut fails)) = counters(i)?;
+    let (i, (index, total, fails)) = counters(i)?;
     let (i, test) = test_name(i)?;
     let (i, own) = opt((char(' '), outcome, outcome_tail)).parse(i)?;
     let verdict = own.map(|(_, (outcome, word), tail)| Verdict {
@@ -203,12 +203,8 @@ pub fn progress_line(i: &[u8]) -> IResult<&[u8], ProgressLine<'_>> {
             nom::error::ErrorKind::Eof,
         )));
     }
-    // `--forever` prints no TOTAL: `[  7/1]` is index 7 with 1 failure. Callers decide that
-    // from the run (whether it has a TOTAL at all); here a lone second number stays TOTAL.
-    if total.is_none() {
-        fails = None;
-        total = None;
-    }
+    // `--forever` prints no TOTAL: `[  7/1]` is index 7 with 1 failure. The run decides that
+    // (whether its first progress line has a TOTAL); here a lone second number stays TOTAL.
     Ok((
         i,
         ProgressLine {

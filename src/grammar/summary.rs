@@ -218,14 +218,6 @@ pub fn list_names(items: &[u8]) -> impl Iterator<Item = &[u8]> {
         .map(|w| w.strip_suffix(b":").unwrap_or(w))
 }
 
-/// The second part of `FIRST then SECOND`, else the whole state.
-pub fn last_state(state: &[u8]) -> &[u8] {
-    match memchr::memmem::rfind(state, b" then ") {
-        Some(p) => &state[p + 6..],
-        None => state,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,8 +241,6 @@ mod tests {
             Some(SummaryLine::FinalResult(b"FAILURE, INTERRUPTED"))
         );
         assert_eq!(s("Result: no idea what"), None);
-        assert_eq!(last_state(b"FAILURE then SUCCESS"), b"SUCCESS");
-        assert_eq!(last_state(b"FAILURE"), b"FAILURE");
     }
 
     #[test]

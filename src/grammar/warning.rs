@@ -227,7 +227,7 @@ pub fn warning_line(i: &[u8]) -> IResult<&[u8], WarningLine<'_>> {
 
 /// The forms printed without `Warning -- ` in some versions: bare `Before:`/`After:` lines
 /// (≤3.10), `Dangling thread:` (3.7), `reap_children()` (3.6/3.7), `left behind` (2.7–3.6),
-/// W8b `Warning: test created N uncollectable object(s).`, and a 3.7 `threading_cleanup`.
+/// and W8b `Warning: test created N uncollectable object(s).`.
 pub fn bare_warning_line(i: &[u8]) -> IResult<&[u8], WarningLine<'_>> {
     let (i, w) = alt((
         before,

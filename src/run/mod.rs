@@ -28,9 +28,25 @@ use crate::leak::Rules;
 
 /// Lines set aside while deciding whether a header inside a test's output is a nested
 /// regrtest run (it is, when the outer run carries on afterwards) or a new run.
+#[derive(Default)]
 struct NestedBuffer {
-    lines: Vec<(u64, Vec<u8>)>,
+    /// Line number, text, and whether the line was cut (`LINE_CAP`).
+    lines: Vec<(u64, Vec<u8>, bool)>,
     bytes: usize,
+    /// The set-aside output holds a complete run: its final `Result:` line.
+    saw_final_result: bool,
+    /// It holds progress lines, and one of them restarted the outer run's TOTAL from below:
+    /// a new run of the same size, not nested output.
+    saw_progress: bool,
+    restarted_outer_total: bool,
+}
+
+/// What a line means while output is set aside.
+enum Aside {
+    /// The outer run carries on with this line: what was set aside was its test's output.
+    Resume,
+    /// Keep setting aside.
+    Keep,
 }
 
 /// Past this much set-aside output, a "nested" run is taken to be a real new run.
@@ -45,6 +61,9 @@ pub struct RunBuilder<'r, F: FnMut(RunInfo, Vec<Event>)> {
     /// Index of the current run; advanced when a run with content ends.
     run_index: u32,
     nested: Option<NestedBuffer>,
+    /// Set-aside lines are being replayed as a new run: nothing is set aside again, so a
+    /// replay is linear in the lines it replays, whatever the input.
+    replaying: bool,
 }
 
 fn text(b: &[u8]) -> String {
@@ -59,19 +78,41 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
             run: RunState::default(),
             run_index: 0,
             nested: None,
+            replaying: false,
         }
     }
 
-    /// Feed one line from the line reader. Events made from a line that was too long to keep
-    /// whole say so in their detail.
+    /// Feed one line from the line reader.
     pub fn push_line(&mut self, line: Line<'_>) {
-        if !line.is_cut {
-            return self.push(line.number, line.text);
+        self.push_cut(line.number, line.text, line.is_cut);
+        let over = self
+            .nested
+            .as_ref()
+            .is_some_and(|n| n.lines.len() > NESTED_MAX_LINES || n.bytes > NESTED_MAX_BYTES);
+        if over {
+            self.replay_as_new_run();
+        }
+    }
+
+    /// Feed one normalised line.
+    pub fn push(&mut self, number: u64, line: &[u8]) {
+        self.push_line(Line {
+            number,
+            text: line,
+            is_cut: false,
+        });
+    }
+
+    /// A line, and whether it was cut: events made from a line too long to keep whole say so
+    /// in their detail.
+    fn push_cut(&mut self, number: u64, line: &[u8], is_cut: bool) {
+        if !is_cut {
+            return self.push_one(number, line);
         }
         let before = self.run.events.len();
-        self.push(line.number, line.text);
+        self.push_one(number, line);
         if let Some(p) = &mut self.run.pending_modified
-            && (p.line == line.number || p.before.is_some())
+            && (p.line == number || p.before.is_some())
         {
             p.is_cut = true;
         }
@@ -82,20 +123,16 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
         }
     }
 
-    /// Feed one normalised line.
-    pub fn push(&mut self, number: u64, line: &[u8]) {
-        if let Some(nested) = &mut self.nested {
+    fn push_one(&mut self, number: u64, line: &[u8]) {
+        if self.nested.is_some() {
             let kind = grammar::classify(line);
-            if self.run.resumes_outer(&kind) {
-                // the outer run carries on: what was set aside was its test's own output
+            if let Aside::Resume = self.aside(&kind) {
                 self.nested = None;
                 self.handle(number, line, kind);
-                return;
-            }
-            nested.bytes += line.len();
-            nested.lines.push((number, line.to_vec()));
-            if nested.lines.len() > NESTED_MAX_LINES || nested.bytes > NESTED_MAX_BYTES {
-                self.replay_as_new_run();
+                self.run.last_line = number;
+            } else if let Some(nested) = &mut self.nested {
+                nested.bytes += line.len();
+                nested.lines.push((number, line.to_vec(), false));
             }
             return;
         }
@@ -117,28 +154,71 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
         }
     }
 
+    /// While output is set aside: does this line show the outer run carrying on?
+    fn aside(&mut self, kind: &LineKind<'_>) -> Aside {
+        let Some(nested) = &mut self.nested else {
+            return Aside::Resume;
+        };
+        match kind {
+            LineKind::Progress(p)
+                if !nested.restarted_outer_total && self.run.continues_with(p) =>
+            {
+                Aside::Resume
+            }
+            LineKind::Progress(p) => {
+                nested.saw_progress = true;
+                // the outer TOTAL counted again from below: a new run of the same size
+                nested.restarted_outer_total |= self.run.has_same_total(p);
+                Aside::Keep
+            }
+            // a new run's own re-run phase would come after progress lines of its own
+            LineKind::Rerun(RerunLine::Start {
+                prefix: Some(p), ..
+            }) if (nested.saw_final_result || !nested.saw_progress)
+                && self.run.elapsed_not_before(Some(*p)) =>
+            {
+                Aside::Resume
+            }
+            // after a nested run's final result, a summary is the outer run's
+            LineKind::Summary(
+                SummaryLine::TestsResult(_)
+                | SummaryLine::ListTitle { .. }
+                | SummaryLine::Ok { .. }
+                | SummaryLine::FinalResult(_),
+            ) if nested.saw_final_result => Aside::Resume,
+            LineKind::Summary(SummaryLine::FinalResult(_)) => {
+                nested.saw_final_result = true;
+                Aside::Keep
+            }
+            _ => Aside::Keep,
+        }
+    }
+
     /// End of input: close the current run (a truncated one is kept, marked incomplete).
     pub fn finish(mut self) {
-        if self.nested.is_some() {
-            self.replay_as_new_run();
-        }
+        self.replay_as_new_run();
         self.end_run();
     }
 
+    /// The set-aside lines were not nested output: end the outer run and read them again as
+    /// what follows it. Nothing is set aside while replaying, so this never recurses.
     fn replay_as_new_run(&mut self) {
         let Some(nested) = self.nested.take() else {
             return;
         };
         self.end_run();
-        for (number, line) in nested.lines {
-            self.push(number, &line);
+        self.replaying = true;
+        for (number, line, is_cut) in nested.lines {
+            self.push_cut(number, &line, is_cut);
         }
+        self.replaying = false;
     }
 
     /// Close the current run: derive what the summary and re-run phase imply, sort, emit.
     fn end_run(&mut self) {
         self.flush_modified();
         self.crashed_in_window();
+        self.settle_silent_last();
         let run = std::mem::take(&mut self.run);
         if !run.has_content() {
             return;
@@ -182,10 +262,11 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
         if !self.run.has_tests() {
             return false;
         }
-        if self.run.in_test_output() {
+        if self.run.in_test_output() && !self.replaying {
             self.nested = Some(NestedBuffer {
-                lines: vec![(number, line.to_vec())],
+                lines: vec![(number, line.to_vec(), false)],
                 bytes: line.len(),
+                ..NestedBuffer::default()
             });
             return true;
         }
@@ -215,8 +296,10 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
             LineKind::Header(h) => self.header(number, line, h),
             LineKind::RunMode(m) => {
                 if self.run.awaiting_rerun_mode {
+                    // the re-run phase counts its own TOTAL
                     self.run.awaiting_rerun_mode = false;
                     self.run.parallel = m.workers.is_some();
+                    self.run.total = m.tests;
                     return;
                 }
                 if self.run.has_tests() && self.opens_run(number, line) {
@@ -316,7 +399,7 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
 
     fn header(&mut self, number: u64, line: &[u8], h: HeaderLine<'_>) {
         match h {
-            HeaderLine::Python { version, .. } => {
+            HeaderLine::Python { version, build, .. } => {
                 if self.opens_run(number, line) {
                     return;
                 }
@@ -325,9 +408,7 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
                     self.end_run();
                 }
                 self.run.python = Some(text(version));
-                if let HeaderLine::Python { build, .. } = h {
-                    self.run.build = Some(text(build));
-                }
+                self.run.build_text = Some(text(build));
                 self.run.header_seen = true;
             }
             HeaderLine::CommandEcho { .. }
@@ -342,8 +423,9 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
     }
 
     fn progress(&mut self, number: u64, line: &[u8], p: ProgressLine<'_>) {
+        // 3.5 and older (no M line) print the wall clock, not ELAPSED: midnight is no restart
         let elapsed_back = match (p.prefix, self.run.last_elapsed) {
-            (Some(now), Some(last)) => now.elapsed < last && now.elapsed < 60,
+            (Some(now), Some(last)) => self.run.has_mode && now.elapsed < last && now.elapsed < 60,
             _ => false,
         };
         let index_back = self.run.last_index.is_some_and(|last| p.index < last);
@@ -630,7 +712,6 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
     /// The first summary (or the re-run announcement) closes the main phase.
     fn close_main_phase(&mut self, number: u64) {
         if self.run.phase == Phase::Main && !self.run.main_closed {
-            self.infer_pass(number, None);
             for (test, outcome, line) in self.run.apply_hints() {
                 let v = Verdict {
                     test: test.as_bytes(),
@@ -639,7 +720,40 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
                 };
                 self.outcome(line, &v, None, None);
             }
+            // the last test of a sequential run got no verdict: it passed, unless the summary
+            // says otherwise (`--failfast` stopped on it, or Ctrl-C left it omitted)
+            let silent = !self.run.parallel && self.run.expects_verdicts;
+            if let Some(owner) = self
+                .run
+                .current
+                .clone()
+                .filter(|o| silent && !self.run.has_outcome(o.test.as_bytes()))
+            {
+                self.run.silent_last = Some((owner.test, number));
+            }
             self.run.main_closed = true;
+        }
+    }
+
+    /// The run is over: a silent last test the summary did not name passed.
+    fn settle_silent_last(&mut self) {
+        let Some((test, line)) = self.run.silent_last.take() else {
+            return;
+        };
+        let interrupted = self
+            .run
+            .state
+            .as_deref()
+            .is_some_and(|s| s.contains("INTERRUPTED"));
+        if !interrupted && !self.run.has_main_outcome(&test) {
+            let v = Verdict {
+                test: test.as_bytes(),
+                outcome: Outcome::Passed,
+                detail: b"",
+            };
+            let phase = std::mem::replace(&mut self.run.phase, Phase::Main);
+            self.outcome(line, &v, None, None);
+            self.run.phase = phase;
         }
     }
 
@@ -714,10 +828,30 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
             ListKind::Skipped => Outcome::Skipped,
             ListKind::ResourceDenied => Outcome::ResourceDenied,
             ListKind::RanNoTests => Outcome::RanNoTests,
-            ListKind::Omitted | ListKind::SkipsUnexpected => return,
+            ListKind::Omitted => {
+                // never ran to the end (Ctrl-C, --failfast): no result
+                if self
+                    .run
+                    .silent_last
+                    .as_ref()
+                    .is_some_and(|(t, _)| t == test)
+                {
+                    self.run.silent_last = None;
+                }
+                return;
+            }
+            ListKind::SkipsUnexpected => return,
         };
         if rerun_phase || self.run.has_main_outcome(test) {
             return;
+        }
+        if self
+            .run
+            .silent_last
+            .as_ref()
+            .is_some_and(|(t, _)| t == test)
+        {
+            self.run.silent_last = None;
         }
         // a pasted summary, or an era whose progress lines carry no result (3.5)
         let v = Verdict {

@@ -2,7 +2,7 @@
 
 use super::event::{Event, Phase};
 use super::info::{RunInfo, builder_from_cwd, parse_build};
-use crate::grammar::{LineKind, progress::Outcome, rerun::RerunLine, summary::ListKind};
+use crate::grammar::{progress::Outcome, summary::ListKind};
 
 /// The test whose output block (parallel) or progress window (sequential) is being read.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,7 +42,7 @@ pub struct TestState {
 pub struct RunState {
     pub python: Option<String>,
     /// The H1 text after the version: `(main, Dec 15 2023, 13:32:22) [GCC 12.2.0]`.
-    pub build: Option<String>,
+    pub build_text: Option<String>,
     pub platform: Option<String>,
     pub cwd: Option<String>,
     pub workers: Option<u64>,
@@ -61,6 +61,8 @@ pub struct RunState {
     pub current: Option<TestOwner>,
     pub awaiting_rerun_mode: bool,
     pub main_closed: bool,
+    /// The last test of a sequential run, silent when the summary began, and that line.
+    pub silent_last: Option<(String, u64)>,
     pub rerun_concluded: Option<u64>,
     pub summaries: u32,
     pub state: Option<String>,
@@ -99,23 +101,24 @@ impl RunState {
         self.current.is_some() && !self.final_seen
     }
 
-    /// Does `kind` show the run that was interrupted by set-aside output carrying on?
-    pub fn resumes_outer(&self, kind: &LineKind<'_>) -> bool {
-        let elapsed_ok = |p: Option<crate::grammar::prefix::Prefix>| match (p, self.last_elapsed) {
+    /// Is `p` the next progress line of this run (same TOTAL, a higher index, no earlier
+    /// ELAPSED)?
+    pub fn continues_with(&self, p: &crate::grammar::progress::ProgressLine<'_>) -> bool {
+        self.has_same_total(p)
+            && self.last_index.is_none_or(|last| p.index > last)
+            && self.elapsed_not_before(p.prefix)
+    }
+
+    /// Does `p` count against this run's TOTAL (`--forever` runs have none)?
+    pub fn has_same_total(&self, p: &crate::grammar::progress::ProgressLine<'_>) -> bool {
+        let total = if self.forever { None } else { p.total };
+        total == self.total
+    }
+
+    pub fn elapsed_not_before(&self, prefix: Option<crate::grammar::prefix::Prefix>) -> bool {
+        match (prefix, self.last_elapsed) {
             (Some(p), Some(last)) => p.elapsed >= last,
             _ => true,
-        };
-        match kind {
-            LineKind::Progress(p) => {
-                let total = if self.forever { None } else { p.total };
-                total == self.total
-                    && self.last_index.is_none_or(|last| p.index > last)
-                    && elapsed_ok(p.prefix)
-            }
-            LineKind::Rerun(RerunLine::Start { prefix, .. }) => {
-                prefix.is_some() && elapsed_ok(*prefix)
-            }
-            _ => false,
         }
     }
 
@@ -142,6 +145,11 @@ impl RunState {
             Phase::Main => t.main = Some(outcome),
             Phase::Rerun => t.rerun = Some((outcome, line)),
         }
+    }
+
+    /// Set a main-phase result derived after the fact (the run's counts read it).
+    fn record_main(&mut self, name: &str, outcome: Outcome) {
+        self.test(name).main = Some(outcome);
     }
 
     /// A progress line carried a result: the era prints them, so silence is not a pass.
@@ -240,14 +248,20 @@ impl RunState {
         // 3.5 and older print no result on progress lines: a test the summary does not list passed
         let summary_seen = self.summaries > 0 || self.final_seen || self.main_closed;
         if summary_seen && self.outcomes_from_progress == 0 {
-            for (name, t) in self.by_name() {
-                if t.main.is_none() && t.seen.is_some() && t.rerun_marked.is_none() {
-                    let line = t.seen.unwrap_or(0);
-                    derived.push(with_phase(
-                        self.event(line, Outcome::Passed.kind(), Some(name.clone())),
-                        Phase::Main,
-                    ));
-                }
+            let passed: Vec<(String, u64)> = self
+                .by_name()
+                .into_iter()
+                .filter_map(|(name, t)| match (t.main, t.seen, t.rerun_marked) {
+                    (None, Some(line), None) => Some((name.clone(), line)),
+                    _ => None,
+                })
+                .collect();
+            for (name, line) in passed {
+                derived.push(with_phase(
+                    self.event(line, Outcome::Passed.kind(), Some(name.clone())),
+                    Phase::Main,
+                ));
+                self.record_main(&name, Outcome::Passed);
             }
         }
         if let Some(concluded) = self.rerun_concluded {
@@ -269,8 +283,6 @@ impl RunState {
                 let needs_main = t.main.is_none();
                 if needs_main {
                     t.main = Some(Outcome::Failed);
-                }
-                if needs_main {
                     derived.push(with_phase(
                         self.event(marked, Outcome::Failed.kind(), Some(name.clone())),
                         Phase::Main,
@@ -299,7 +311,11 @@ impl RunState {
     }
 
     fn info(&self, run: u32) -> RunInfo {
-        let (branch, commit, date) = self.build.as_deref().map(parse_build).unwrap_or_default();
+        let (branch, commit, date) = self
+            .build_text
+            .as_deref()
+            .map(parse_build)
+            .unwrap_or_default();
         let count = |f: fn(Outcome) -> bool| {
             self.tests
                 .values()
