@@ -7,7 +7,6 @@ pub mod sources;
 use flate2::read::MultiGzDecoder;
 use std::fs::File;
 use std::io::{self, BufReader, Read};
-use std::path::Path;
 use std::sync::mpsc;
 
 /// Where a stream came from, as the user named it (`-` for stdin).
@@ -175,11 +174,6 @@ impl Read for ChannelReader {
         self.pos += n;
         Ok(n)
     }
-}
-
-/// Open a path the way `Source::open` does (for tests and benches).
-pub fn open_path(path: &Path) -> io::Result<Box<dyn Read + Send>> {
-    Source::Path(path.to_path_buf()).open(Inflate::InTheReader)
 }
 
 #[cfg(test)]
