@@ -11,11 +11,12 @@
 #[path = "../examples/gen_corpus.rs"]
 mod gen_corpus;
 
-use assert_cmd::Command;
 use flakelog::run::event::kinds;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+
+mod common;
 
 /// Kinds the generator never writes (buildbots are not interrupted by hand).
 const NOT_GENERATED: &[&str] = &["interrupted"];
@@ -66,20 +67,8 @@ fn read_truth(dir: &Path) -> Truth {
 }
 
 fn flakelog(args: &[&str], dir: &Path) -> Vec<Value> {
-    let out = Command::cargo_bin("flakelog")
-        .unwrap()
-        .args(args)
-        .arg(dir)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    String::from_utf8(out)
-        .expect("UTF-8 output")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("a JSON line"))
-        .collect()
+    let out = common::flakelog().args(args).arg(dir).assert().success();
+    common::jsonl(&out.get_output().stdout)
 }
 
 /// `flakelog stats` rows of every kind, for the files matching `glob`.

@@ -1,6 +1,6 @@
 //! faulthandler and fatal-error lines (§9): C1–C4. C5 is a progress outcome, C6 a summary line.
 
-use super::util::uint;
+use super::util::{done, uint};
 use nom::{
     IResult, Parser,
     branch::alt,
@@ -62,12 +62,7 @@ fn fatal(i: &[u8]) -> IResult<&[u8], CrashLine<'_>> {
 
 pub fn crash_line(i: &[u8]) -> IResult<&[u8], CrashLine<'_>> {
     let (i, c) = alt((timeout, thread_dump, fatal)).parse(i)?;
-    if !i.is_empty() {
-        return Err(nom::Err::Error(nom::error::Error::new(
-            i,
-            nom::error::ErrorKind::Eof,
-        )));
-    }
+    let (i, _) = done(i)?;
     Ok((i, c))
 }
 

@@ -2,7 +2,7 @@
 //! and the parallel heartbeat `running:` line.
 
 use super::prefix::{Prefix, prefix};
-use super::util::{duration, parenthesized, test_name, uint};
+use super::util::{done, duration, parenthesized, test_name, uint};
 use nom::{
     IResult, Parser,
     branch::alt,
@@ -149,12 +149,7 @@ fn detail<'a>(word: &'a [u8], tail: &'a [u8]) -> &'a [u8] {
 pub fn verdict_line(i: &[u8]) -> IResult<&[u8], (Option<Prefix>, Verdict<'_>)> {
     let (i, p) = opt(prefix).parse(i)?;
     let (i, v) = verdict(i)?;
-    if !i.is_empty() {
-        return Err(nom::Err::Error(nom::error::Error::new(
-            i,
-            nom::error::ErrorKind::Eof,
-        )));
-    }
+    let (i, _) = done(i)?;
     Ok((i, (p, v)))
 }
 
@@ -197,12 +192,7 @@ pub fn progress_line(i: &[u8]) -> IResult<&[u8], ProgressLine<'_>> {
     } else {
         (i, None)
     };
-    if !i.is_empty() {
-        return Err(nom::Err::Error(nom::error::Error::new(
-            i,
-            nom::error::ErrorKind::Eof,
-        )));
-    }
+    let (i, _) = done(i)?;
     // `--forever` prints no TOTAL: `[  7/1]` is index 7 with 1 failure. The run decides that
     // (whether its first progress line has a TOTAL); here a lone second number stays TOTAL.
     Ok((

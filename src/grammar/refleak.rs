@@ -1,7 +1,7 @@
 //! Reference-leak hunting lines (`-R`, §6): R1 `beginning N repetitions`, R2 the digit ruler,
 //! R3 the progress symbols, R4 `test_x leaked [...] references, sum=N`.
 
-use super::util::{int, test_name, uint};
+use super::util::{done, int, test_name, uint};
 use nom::{
     IResult, Parser, branch::alt, bytes::complete::tag, combinator::opt, multi::separated_list1,
 };
@@ -111,12 +111,7 @@ pub fn leaked(i: &[u8]) -> IResult<&[u8], RefleakLine<'_>> {
     let (i, kind) = leak_kind(i)?;
     let (i, (_, sum)) = (tag(", sum="), int).parse(i)?;
     let (i, fine) = opt(tag(" (this is fine)")).parse(i)?;
-    if !i.is_empty() {
-        return Err(nom::Err::Error(nom::error::Error::new(
-            i,
-            nom::error::ErrorKind::Eof,
-        )));
-    }
+    let (i, _) = done(i)?;
     Ok((
         i,
         RefleakLine::Leaked {

@@ -1,7 +1,7 @@
 //! The re-run phase announcements (§7) in their three era forms, and T6.
 
 use super::prefix::{Prefix, prefix};
-use super::util::{test_name, uint};
+use super::util::{done, test_name, uint};
 use nom::{
     IResult, Parser, branch::alt, bytes::complete::tag, character::complete::char, combinator::opt,
 };
@@ -31,12 +31,7 @@ fn start(i: &[u8]) -> IResult<&[u8], RerunLine<'_>> {
     let (i, count) = opt((uint, char(' '))).parse(i)?;
     let (i, _) = tag("failed tests in verbose mode").parse(i)?;
     let (i, _) = opt(tag(" in subprocesses")).parse(i)?;
-    if !i.is_empty() {
-        return Err(nom::Err::Error(nom::error::Error::new(
-            i,
-            nom::error::ErrorKind::Eof,
-        )));
-    }
+    let (i, _) = done(i)?;
     Ok((
         i,
         RerunLine::Start {

@@ -1,6 +1,6 @@
 //! The summary block (§8) of every era, and C6 `Test suite interrupted by signal SIGINT.`.
 
-use super::util::{duration, duration_seconds, test_name, uint};
+use super::util::{done, duration, duration_seconds, test_name, uint};
 use nom::{
     IResult, Parser,
     branch::alt,
@@ -196,12 +196,7 @@ pub fn summary_line(i: &[u8]) -> IResult<&[u8], SummaryLine<'_>> {
         notes,
     ))
     .parse(i)?;
-    if !i.is_empty() {
-        return Err(nom::Err::Error(nom::error::Error::new(
-            i,
-            nom::error::ErrorKind::Eof,
-        )));
-    }
+    let (i, _) = done(i)?;
     Ok((i, s))
 }
 

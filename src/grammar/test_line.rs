@@ -2,7 +2,7 @@
 //! worker block (`Kill <…>`, `Waiting for …`), and buildbot's own end-of-step lines (§12.8).
 
 use super::prefix::prefix;
-use super::util::test_name;
+use super::util::{done, test_name};
 use nom::{
     IResult, Parser,
     branch::alt,
@@ -39,12 +39,7 @@ fn failed_or_crashed(i: &[u8]) -> IResult<&[u8], TestLine<'_>> {
 
 pub fn test_line(i: &[u8]) -> IResult<&[u8], TestLine<'_>> {
     let (i, t) = alt((failed_or_crashed, skipped)).parse(i)?;
-    if !i.is_empty() {
-        return Err(nom::Err::Error(nom::error::Error::new(
-            i,
-            nom::error::ErrorKind::Eof,
-        )));
-    }
+    let (i, _) = done(i)?;
     Ok((i, t))
 }
 

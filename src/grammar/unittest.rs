@@ -1,7 +1,7 @@
 //! Verbose unittest output inside blocks (§10): U1–U4. They carry no event of their own but
 //! are recognised so they are never mistaken for regrtest lines.
 
-use super::util::uint;
+use super::util::{done, uint};
 use nom::{
     IResult, Parser,
     branch::alt,
@@ -109,12 +109,7 @@ fn result(i: &[u8]) -> IResult<&[u8], UnittestLine<'_>> {
 
 pub fn unittest_line(i: &[u8]) -> IResult<&[u8], UnittestLine<'_>> {
     let (i, u) = alt((rule, ran, result, failure_header, status)).parse(i)?;
-    if !i.is_empty() {
-        return Err(nom::Err::Error(nom::error::Error::new(
-            i,
-            nom::error::ErrorKind::Eof,
-        )));
-    }
+    let (i, _) = done(i)?;
     Ok((i, u))
 }
 
