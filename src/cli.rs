@@ -1,6 +1,8 @@
-//! The command line (clap). Read by main.rs only; nothing below sees clap's types but the
-//! value enums.
+//! The command line (clap). main.rs parses it; `cmd::Config::new` turns `InputArgs` into the
+//! checked configuration every command reads, and each command reads its own options. Below
+//! `cmd`, nothing sees clap: only the value enums (`Format`, `GroupBy`, `Kind`) travel on.
 
+use crate::kind::Kind;
 use crate::output::Format;
 use crate::stats::GroupBy;
 use clap::{Args, Parser, Subcommand};
@@ -73,6 +75,6 @@ pub struct StatsArgs {
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub min_runs: u64,
     /// Only these kinds (e.g. `modified`); repeatable or comma-separated
-    #[arg(long, value_name = "KIND", value_delimiter = ',')]
-    pub kind: Vec<String>,
+    #[arg(long, value_enum, value_name = "KIND", value_delimiter = ',')]
+    pub kind: Vec<Kind>,
 }

@@ -201,3 +201,27 @@ fn usage_errors_exit_2() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn an_unknown_kind_is_a_usage_error_that_lists_the_kinds() {
+    let out = flakelog()
+        .args(["stats", "--kind", "modifed"])
+        .arg(fixture(A))
+        .assert()
+        .code(2);
+    assert!(out.get_output().stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr);
+    assert!(stderr.contains("'modifed'"), "{stderr}");
+    for kind in flakelog::kind::Kind::ALL {
+        assert!(
+            stderr.contains(kind.as_str()),
+            "{kind} not listed: {stderr}"
+        );
+    }
+    // a right one, comma-separated with another, is accepted
+    flakelog()
+        .args(["stats", "--kind", "modified,env_changed"])
+        .arg(fixture(A))
+        .assert()
+        .success();
+}

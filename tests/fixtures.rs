@@ -25,7 +25,8 @@ fn events_csv(log: &Path) -> String {
             &rules,
             |run, events| {
                 for e in &events {
-                    w.row(&cells(&name, &run, e)).unwrap();
+                    let detail = e.detail_text();
+                    w.row(&cells(&name, &run, e, detail.as_deref())).unwrap();
                 }
             },
         )

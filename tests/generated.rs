@@ -11,7 +11,7 @@
 #[path = "../examples/gen_corpus.rs"]
 mod gen_corpus;
 
-use flakelog::run::event::kinds;
+use flakelog::kind::Kind;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -73,7 +73,7 @@ fn flakelog(args: &[&str], dir: &Path) -> Vec<Value> {
 
 /// `flakelog stats` rows of every kind, for the files matching `glob`.
 fn stats(dir: &Path, glob: &str) -> Rows {
-    let kinds = kinds::all().collect::<Vec<_>>().join(",");
+    let kinds = Kind::ALL.map(Kind::as_str).join(",");
     let mut rows = Rows::new();
     for r in flakelog(
         &[
@@ -201,7 +201,9 @@ fn generated_corpora_match_their_truth() {
         seen.extend(truth.rows.keys().map(|k| k.1.clone()));
     }
     // every kind flakelog knows is exercised, so a regression in any of them shows up above
-    let missing: Vec<&str> = kinds::all()
+    let missing: Vec<&str> = Kind::ALL
+        .map(Kind::as_str)
+        .into_iter()
         .filter(|k| !NOT_GENERATED.contains(k) && !seen.contains(*k))
         .collect();
     assert!(

@@ -128,7 +128,7 @@ fn a_huge_line_is_fine() {
     let runs = scan_bytes(&log, &rules);
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0].1.len(), 1);
-    assert_eq!(runs[0].1[0].kind, "modified");
+    assert_eq!(runs[0].1[0].kind.as_str(), "modified");
 }
 
 /// Found by `cargo fuzz run runs` (fuzz/fuzz_targets/runs.rs): in a 3.5-era log (progress lines

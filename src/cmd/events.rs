@@ -10,7 +10,14 @@ pub const COLUMNS: [&str; 17] = [
     "elapsed", "load_avg", "running", "builder", "build", "branch", "date",
 ];
 
-pub fn cells<'a>(source: &'a str, run: &'a RunInfo, e: &'a Event) -> [Cell<'a>; 17] {
+/// The row of event `e`; `detail` is its `detail_text()`, made by the caller so the row can
+/// borrow it.
+pub fn cells<'a>(
+    source: &'a str,
+    run: &'a RunInfo,
+    e: &'a Event,
+    detail: Option<&'a str>,
+) -> [Cell<'a>; 17] {
     [
         Cell::Text(Some(source)),
         uint(e.line),
@@ -18,10 +25,10 @@ pub fn cells<'a>(source: &'a str, run: &'a RunInfo, e: &'a Event) -> [Cell<'a>; 
         text(&run.python),
         Cell::Text(Some(e.phase.name())),
         text(&e.test),
-        Cell::Text(Some(e.kind)),
+        Cell::Text(Some(e.kind.as_str())),
         text(&e.resource),
         Cell::Int(e.count),
-        text(&e.detail),
+        Cell::Text(detail),
         opt_uint(e.elapsed),
         Cell::Float(e.load_avg),
         text(&e.running),
@@ -35,7 +42,8 @@ pub fn cells<'a>(source: &'a str, run: &'a RunInfo, e: &'a Event) -> [Cell<'a>; 
 pub fn run(cfg: &Config) -> anyhow::Result<u8> {
     write_runs(cfg, &COLUMNS, |writer, source, info, events| {
         for e in events {
-            writer.row(&cells(source, info, e))?;
+            let detail = e.detail_text();
+            writer.row(&cells(source, info, e, detail.as_deref()))?;
         }
         Ok(())
     })

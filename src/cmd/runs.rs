@@ -1,6 +1,7 @@
 //! `flakelog runs`: one row per regrtest run; truncated runs are kept, `complete=false`.
 
 use super::{Config, write_runs};
+use crate::kind::Kind;
 use crate::output::{Cell, opt_uint, text, uint};
 
 pub const COLUMNS: [&str; 20] = [
@@ -16,11 +17,12 @@ pub const COLUMNS: [&str; 20] = [
     "workers",
     "tests_total",
     "tests_run",
-    "failed",
-    "env_changed",
-    "skipped",
+    // these count outcomes of their kind
+    Kind::Failed.as_str(),
+    Kind::EnvChanged.as_str(),
+    Kind::Skipped.as_str(),
     "rerun",
-    "flaky",
+    Kind::Flaky.as_str(),
     "result",
     "duration_s",
     "complete",

@@ -96,7 +96,7 @@ pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
             .collect();
         cells.extend([
             Cell::Text(Some(key.test.as_str())),
-            Cell::Text(Some(key.kind)),
+            Cell::Text(Some(key.kind.as_str())),
             Cell::Text(Some(key.resource.as_str())),
             uint(agg.events),
             uint(agg.runs),

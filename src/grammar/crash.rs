@@ -1,15 +1,16 @@
 //! faulthandler and fatal-error lines (§9): C1–C4. C5 is a progress outcome, C6 a summary line.
 
-use super::util::{done, uint};
+use super::util::uint;
 use nom::{
     IResult, Parser,
     branch::alt,
     bytes::complete::{tag, take_while1},
     character::complete::char,
-    combinator::{opt, rest},
+    combinator::{all_consuming, opt, recognize, rest, value},
+    sequence::{delimited, preceded},
 };
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, strum::IntoStaticStr)]
 pub enum CrashLine<'a> {
     /// C1 `Timeout (0:20:00)!` — the duration as printed.
     Timeout(&'a [u8]),
@@ -22,48 +23,45 @@ pub enum CrashLine<'a> {
 }
 
 fn timeout(i: &[u8]) -> IResult<&[u8], CrashLine<'_>> {
-    let (i, _) = tag("Timeout (").parse(i)?;
-    let start = i;
-    let (i, _) = (
+    let clock = recognize((
         uint,
         char(':'),
         uint,
         char(':'),
         uint,
         opt((char('.'), uint)),
-    )
-        .parse(i)?;
-    let dur = &start[..start.len() - i.len()];
-    let (i, _) = tag(")!").parse(i)?;
-    Ok((i, CrashLine::Timeout(dur)))
+    ));
+    delimited(tag("Timeout ("), clock, tag(")!"))
+        .map(CrashLine::Timeout)
+        .parse(i)
 }
 
 fn thread_dump(i: &[u8]) -> IResult<&[u8], CrashLine<'_>> {
-    let (i, _) = alt((
-        tag("Stack (most recent call first):"),
-        (
-            alt((tag("Current thread 0x"), tag("Thread 0x"))),
-            take_while1(|b: u8| b.is_ascii_hexdigit()),
-            rest,
-        )
-            .map(|(_, _, r): (_, _, &[u8])| r),
-    ))
-    .parse(i)?;
-    Ok((&i[i.len()..], CrashLine::ThreadDump))
+    let thread = (
+        alt((tag("Current thread 0x"), tag("Thread 0x"))),
+        take_while1(|b: u8| b.is_ascii_hexdigit()),
+        rest,
+    );
+    value(
+        CrashLine::ThreadDump,
+        alt((
+            recognize((tag("Stack (most recent call first):"), rest)),
+            recognize(thread),
+        )),
+    )
+    .parse(i)
 }
 
 fn fatal(i: &[u8]) -> IResult<&[u8], CrashLine<'_>> {
     alt((
-        (tag("Fatal Python error: "), rest).map(|(_, m)| CrashLine::FatalError(m)),
-        (tag("Windows fatal exception: "), rest).map(|(_, m)| CrashLine::WindowsFatal(m)),
+        preceded(tag("Fatal Python error: "), rest).map(CrashLine::FatalError),
+        preceded(tag("Windows fatal exception: "), rest).map(CrashLine::WindowsFatal),
     ))
     .parse(i)
 }
 
 pub fn crash_line(i: &[u8]) -> IResult<&[u8], CrashLine<'_>> {
-    let (i, c) = alt((timeout, thread_dump, fatal)).parse(i)?;
-    let (i, _) = done(i)?;
-    Ok((i, c))
+    all_consuming(alt((timeout, thread_dump, fatal))).parse(i)
 }
 
 #[cfg(test)]

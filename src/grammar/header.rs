@@ -1,20 +1,23 @@
 //! Header lines (H1–H13) and run-mode lines (M1–M4), §2 of regrtest-format.md.
 
 use super::prefix::{Prefix, prefix};
-use super::util::{done, uint};
+use super::util::uint;
 use nom::{
     IResult, Parser,
     branch::alt,
     bytes::complete::{tag, take_till1, take_until, take_while1},
-    combinator::{opt, rest},
+    character::complete::char,
+    combinator::{all_consuming, opt, rest, value, verify},
+    sequence::{delimited, preceded, terminated},
 };
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, strum::IntoStaticStr)]
 pub enum HeaderLine<'a> {
     /// H1 `== CPython 3.11.7 (main, Dec 15 2023, 13:32:22) [GCC 12.2.0]`
     Python {
         implementation: &'a [u8],
         version: &'a [u8],
+        /// `(main, Dec 15 2023, 13:32:22) [GCC 12.2.0]`: see `build_info`.
         build: &'a [u8],
     },
     /// H2 `== Linux-6.5.0-x86_64-with-glibc2.36 little-endian`
@@ -47,23 +50,93 @@ pub struct RunMode {
     pub tests: Option<u64>,
 }
 
-fn version(i: &[u8]) -> IResult<&[u8], &[u8]> {
-    let (after, v) = take_till1(|b| b == b' ')(i)?;
-    // `\d+\.\d+\.\d+\S*`
+/// `\d+\.\d+\.\d+\S*`: three dotted numbers, anything after the third.
+fn is_version(v: &[u8]) -> bool {
     let mut parts = v.splitn(3, |&b| b == b'.');
-    let ok = (0..3).all(|n| {
+    (0..3).all(|n| {
         parts.next().is_some_and(|p| {
             let digits = p.iter().take_while(|b| b.is_ascii_digit()).count();
             digits > 0 && (n == 2 || digits == p.len())
         })
-    });
-    if ok {
-        Ok((after, v))
-    } else {
-        Err(nom::Err::Error(nom::error::Error::new(
-            i,
-            nom::error::ErrorKind::Verify,
-        )))
+    })
+}
+
+fn version(i: &[u8]) -> IResult<&[u8], &[u8]> {
+    verify(take_till1(|b| b == b' '), |v: &[u8]| is_version(v)).parse(i)
+}
+
+/// What the H1 build text says of the source: `(heads/main:abc1234, Dec 15 2023, 13:32:22)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BuildInfo<'a> {
+    /// `main`, `3.12`, `v3.12.1` (`heads/` and `tags/` removed).
+    pub branch: Option<&'a [u8]>,
+    pub commit: Option<&'a [u8]>,
+    /// The build date as (year, month, day).
+    pub date: Option<(u32, u32, u32)>,
+}
+
+const MONTHS: [&[u8]; 12] = [
+    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
+];
+
+/// `Dec 15 2023` / `Dec  7 2023`.
+fn build_date(text: &[u8]) -> Option<(u32, u32, u32)> {
+    let mut words = text.split(|&b| b == b' ').filter(|w| !w.is_empty());
+    let name = words.next()?;
+    let month = MONTHS.iter().position(|m| *m == name)? as u32 + 1;
+    let number = |w: &[u8]| std::str::from_utf8(w).ok()?.parse::<u32>().ok();
+    let day = number(words.next()?)?;
+    let year = number(words.next()?)?;
+    ((1..=31).contains(&day) && (1970..=9999).contains(&year)).then_some((year, month, day))
+}
+
+/// The H1 build text: `(main, Dec 15 2023, 13:32:22) [GCC 12.2.0]` → branch, commit, date.
+pub fn build_info(build: &[u8]) -> BuildInfo<'_> {
+    let Some(inner) = build
+        .strip_prefix(b"(")
+        .and_then(|b| b.split(|&c| c == b')').next())
+    else {
+        return BuildInfo::default();
+    };
+    let mut parts = inner.split_str(b", ");
+    let mut info = BuildInfo::default();
+    if let Some(first) = parts.next().filter(|f| !f.is_empty()) {
+        let (reference, commit) = match memchr::memchr(b':', first) {
+            Some(p) => (&first[..p], Some(&first[p + 1..])),
+            None => (first, None),
+        };
+        let name = reference
+            .strip_prefix(b"heads/")
+            .or_else(|| reference.strip_prefix(b"tags/"))
+            .unwrap_or(reference);
+        info.branch = Some(name).filter(|n| !n.is_empty());
+        info.commit = commit.filter(|c| !c.is_empty());
+    }
+    info.date = parts.next().and_then(build_date);
+    info
+}
+
+/// `haystack.split(needle)` for a byte needle of more than one byte.
+trait SplitStr {
+    fn split_str<'a>(&'a self, needle: &'a [u8]) -> impl Iterator<Item = &'a [u8]>;
+}
+
+impl SplitStr for [u8] {
+    fn split_str<'a>(&'a self, needle: &'a [u8]) -> impl Iterator<Item = &'a [u8]> {
+        let mut rest = Some(self);
+        std::iter::from_fn(move || {
+            let r = rest?;
+            match memchr::memmem::find(r, needle) {
+                Some(p) => {
+                    rest = Some(&r[p + needle.len()..]);
+                    Some(&r[..p])
+                }
+                None => {
+                    rest = None;
+                    Some(r)
+                }
+            }
+        })
     }
 }
 
@@ -71,8 +144,7 @@ fn version(i: &[u8]) -> IResult<&[u8], &[u8]> {
 pub fn python_line(i: &[u8]) -> IResult<&[u8], HeaderLine<'_>> {
     let (i, _) = tag("== ").parse(i)?;
     let (i, implementation) = take_while1(|b: u8| b.is_ascii_alphanumeric())(i)?;
-    let (i, _) = tag(" ").parse(i)?;
-    let (i, version) = version(i)?;
+    let (i, version) = preceded(char(' '), version).parse(i)?;
     let (i, build) = rest(i)?;
     let build = build.strip_prefix(b" ").unwrap_or(build);
     Ok((
@@ -87,47 +159,54 @@ pub fn python_line(i: &[u8]) -> IResult<&[u8], HeaderLine<'_>> {
 
 /// H2: `== <platform> little-endian` (three spaces after `==` in 2.7/3.5).
 pub fn platform_line(i: &[u8]) -> IResult<&[u8], HeaderLine<'_>> {
-    let (i, _) = tag("==").parse(i)?;
-    let (i, _) = take_while1(|b| b == b' ')(i)?;
-    let (i, platform) = take_till1(|b| b == b' ')(i)?;
-    let (i, _) = alt((tag(" little-endian"), tag(" big-endian"))).parse(i)?;
-    let (i, _) = done(i)?;
-    Ok((i, HeaderLine::Platform { platform }))
+    let endian = alt((tag(" little-endian"), tag(" big-endian")));
+    all_consuming(delimited(
+        (tag("=="), take_while1(|b| b == b' ')),
+        take_till1(|b| b == b' '),
+        endian,
+    ))
+    .map(|platform| HeaderLine::Platform { platform })
+    .parse(i)
 }
 
 /// H3
 pub fn hash_line(i: &[u8]) -> IResult<&[u8], HeaderLine<'_>> {
-    let (i, _) = tag("==   hash algorithm: ").parse(i)?;
-    Ok((&i[i.len()..], HeaderLine::HashAlgorithm))
+    value(
+        HeaderLine::HashAlgorithm,
+        (tag("==   hash algorithm: "), rest),
+    )
+    .parse(i)
+}
+
+/// `/path` or `C:\path`: the 2.7/3.5 cwd line is told from other `==   ` lines by it.
+fn is_absolute_path(p: &[u8]) -> bool {
+    p.first() == Some(&b'/') || (p.len() > 2 && p[0].is_ascii_uppercase() && &p[1..3] == b":\\")
 }
 
 /// H4, both forms.
 pub fn cwd_line(i: &[u8]) -> IResult<&[u8], HeaderLine<'_>> {
-    if let Ok((i, _)) = tag::<_, _, nom::error::Error<&[u8]>>("== cwd: ").parse(i) {
-        return Ok((&i[i.len()..], HeaderLine::Cwd { path: i }));
-    }
-    let (i, _) = tag("==   ").parse(i)?;
-    let is_path = i.first() == Some(&b'/')
-        || (i.len() > 2 && i[0].is_ascii_uppercase() && &i[1..3] == b":\\");
-    if !is_path {
-        return Err(nom::Err::Error(nom::error::Error::new(
-            i,
-            nom::error::ErrorKind::Verify,
-        )));
-    }
-    Ok((&i[i.len()..], HeaderLine::Cwd { path: i }))
+    alt((
+        preceded(tag("== cwd: "), rest),
+        preceded(tag("==   "), verify(rest, |p: &[u8]| is_absolute_path(p))),
+    ))
+    .map(|path| HeaderLine::Cwd { path })
+    .parse(i)
 }
 
 /// H5
 pub fn flags_line(i: &[u8]) -> IResult<&[u8], HeaderLine<'_>> {
-    let (i, _) = tag("Testing with flags: sys.flags(").parse(i)?;
-    Ok((&i[i.len()..], HeaderLine::TestingFlags))
+    value(
+        HeaderLine::TestingFlags,
+        (tag("Testing with flags: sys.flags("), rest),
+    )
+    .parse(i)
 }
 
 /// H6
 pub fn cpu_count_line(i: &[u8]) -> IResult<&[u8], HeaderLine<'_>> {
-    let (i, (_, count)) = (tag("== CPU count: "), uint).parse(i)?;
-    Ok((&i[i.len()..], HeaderLine::CpuCount { count }))
+    terminated(preceded(tag("== CPU count: "), uint), rest)
+        .map(|count| HeaderLine::CpuCount { count })
+        .parse(i)
 }
 
 /// H7–H10: `== encodings: …`, `== Python build: …`, `== resources: …`, `== sanitizers: …`,
@@ -158,33 +237,26 @@ pub fn info_line(i: &[u8]) -> IResult<&[u8], HeaderLine<'_>> {
 
 /// H11 (with and without the colon)
 pub fn random_seed_line(i: &[u8]) -> IResult<&[u8], HeaderLine<'_>> {
-    let (i, _) = tag("Using random seed").parse(i)?;
-    let (i, _) = opt(tag(":")).parse(i)?;
-    let (i, _) = tag(" ").parse(i)?;
-    let (i, seed) = uint(i)?;
-    let (i, _) = done(i)?;
-    Ok((i, HeaderLine::RandomSeed { seed }))
+    all_consuming(preceded(
+        (tag("Using random seed"), opt(tag(":")), tag(" ")),
+        uint,
+    ))
+    .map(|seed| HeaderLine::RandomSeed { seed })
+    .parse(i)
 }
 
 /// H12
 pub fn huntrleaks_warning_line(i: &[u8]) -> IResult<&[u8], HeaderLine<'_>> {
-    let (i, _) = tag("WARNING: Running tests with --huntrleaks/-R and less than").parse(i)?;
-    Ok((&i[i.len()..], HeaderLine::HuntrleaksWarning))
+    let text = tag("WARNING: Running tests with --huntrleaks/-R and less than");
+    value(HeaderLine::HuntrleaksWarning, (text, rest)).parse(i)
 }
 
 /// H13: `+ ./python … -m test …` (only when it runs the test package).
 pub fn command_echo_line(i: &[u8]) -> IResult<&[u8], HeaderLine<'_>> {
-    let (command, _) = tag("+ ").parse(i)?;
-    if memchr::memmem::find(command, b"-m test").is_none() {
-        return Err(nom::Err::Error(nom::error::Error::new(
-            i,
-            nom::error::ErrorKind::Verify,
-        )));
-    }
-    Ok((
-        &command[command.len()..],
-        HeaderLine::CommandEcho { command },
-    ))
+    let runs_tests = |c: &[u8]| memchr::memmem::find(c, b"-m test").is_some();
+    preceded(tag("+ "), verify(rest, runs_tests))
+        .map(|command| HeaderLine::CommandEcho { command })
+        .parse(i)
 }
 
 pub fn header_line(i: &[u8]) -> IResult<&[u8], HeaderLine<'_>> {
@@ -203,55 +275,51 @@ pub fn header_line(i: &[u8]) -> IResult<&[u8], HeaderLine<'_>> {
     .parse(i)
 }
 
+/// `433 tests`, `1 test`, or `tests` alone (`--forever`: no count).
 fn tests_count(i: &[u8]) -> IResult<&[u8], Option<u64>> {
     alt((
-        (uint, alt((tag(" tests"), tag(" test")))).map(|(n, _)| Some(n)),
-        tag("tests").map(|_| None),
+        terminated(uint, alt((tag(" tests"), tag(" test")))).map(Some),
+        value(None, tag("tests")),
     ))
     .parse(i)
 }
 
 /// M1 `Run tests in parallel using 4 child processes (…)` and
 /// M3 `Run 433 tests in parallel using 2 worker processes (…)`.
-fn parallel_mode(i: &[u8]) -> IResult<&[u8], (Option<u64>, u64)> {
-    let (i, _) = tag("Run ").parse(i)?;
-    let (i, tests) = tests_count(i)?;
-    let (i, _) = tag(" in parallel using ").parse(i)?;
-    let (i, workers) = uint(i)?;
-    let (i, _) = alt((tag(" child process"), tag(" worker process"))).parse(i)?;
-    Ok((i, (tests, workers)))
+fn parallel_mode(i: &[u8]) -> IResult<&[u8], RunMode> {
+    (
+        opt(prefix),
+        preceded(tag("Run "), tests_count),
+        preceded(tag(" in parallel using "), uint),
+        alt((tag(" child process"), tag(" worker process"))),
+        rest,
+    )
+        .map(|(prefix, tests, workers, _, _)| RunMode {
+            prefix,
+            workers: Some(workers),
+            tests,
+        })
+        .parse(i)
 }
 
 /// M2 `Run tests sequentially` and M4 `Run 433 tests sequentially in a single process`.
-fn sequential_mode(i: &[u8]) -> IResult<&[u8], Option<u64>> {
-    let (i, _) = tag("Run ").parse(i)?;
-    let (i, tests) = tests_count(i)?;
-    let (i, _) = tag(" sequentially").parse(i)?;
-    Ok((i, tests))
+fn sequential_mode(i: &[u8]) -> IResult<&[u8], RunMode> {
+    (
+        opt(prefix),
+        delimited(tag("Run "), tests_count, tag(" sequentially")),
+        rest,
+    )
+        .map(|(prefix, tests, _)| RunMode {
+            prefix,
+            workers: None,
+            tests,
+        })
+        .parse(i)
 }
 
 /// M1–M4, with or without PREFIX. The `(timeout: …)` tail is not needed and not checked.
 pub fn run_mode_line(i: &[u8]) -> IResult<&[u8], RunMode> {
-    let (i, prefix) = opt(prefix).parse(i)?;
-    if let Ok((i, (tests, workers))) = parallel_mode(i) {
-        return Ok((
-            &i[i.len()..],
-            RunMode {
-                prefix,
-                workers: Some(workers),
-                tests,
-            },
-        ));
-    }
-    let (i, tests) = sequential_mode(i)?;
-    Ok((
-        &i[i.len()..],
-        RunMode {
-            prefix,
-            workers: None,
-            tests,
-        },
-    ))
+    alt((parallel_mode, sequential_mode)).parse(i)
 }
 
 #[cfg(test)]
@@ -287,6 +355,33 @@ mod tests {
         // near misses: no patch number, or a word
         assert!(parse("== CPython 3.11 foo").is_none());
         assert!(parse("== Tests result: SUCCESS ==").is_none());
+    }
+
+    #[test]
+    fn build_text_gives_branch_commit_date() {
+        let info = build_info(b"(heads/main:abc1234, Dec  7 2023, 13:32:22) [GCC]");
+        assert_eq!(
+            info,
+            BuildInfo {
+                branch: Some(b"main"),
+                commit: Some(b"abc1234"),
+                date: Some((2023, 12, 7))
+            }
+        );
+        let info = build_info(
+            b"(tags/v3.9.18:8f2d7f5, Aug 24 2023, 17:31:07) [MSC v.1929 64 bit (AMD64)]",
+        );
+        assert_eq!(
+            (info.branch, info.commit, info.date),
+            (
+                Some(&b"v3.9.18"[..]),
+                Some(&b"8f2d7f5"[..]),
+                Some((2023, 8, 24))
+            )
+        );
+        assert_eq!(build_info(b""), BuildInfo::default());
+        assert_eq!(build_info(b"(main, Smarch 40 2023, x)").date, None);
+        assert_eq!(build_info(b"(, Dec 15 2023, x)").branch, None);
     }
 
     #[test]

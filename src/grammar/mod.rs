@@ -15,6 +15,7 @@ pub mod warning;
 
 use crash::CrashLine;
 use header::{HeaderLine, RunMode};
+use nom::{Parser, branch::alt, combinator::value};
 use prefix::Prefix;
 use progress::{ProgressLine, Verdict};
 use refleak::RefleakLine;
@@ -25,7 +26,7 @@ use unittest::UnittestLine;
 use warning::WarningLine;
 
 /// What one line is. Unknown text is `Other`, never an error.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, strum::IntoStaticStr)]
 pub enum LineKind<'a> {
     Blank,
     Header(HeaderLine<'a>),
@@ -56,113 +57,166 @@ pub enum LineKind<'a> {
     Other,
 }
 
-macro_rules! first_ok {
-    ($line:expr; $($parser:expr => $wrap:expr),+ $(,)?) => {{
-        $(
-            if let Ok((_, value)) = $parser($line) {
-                #[allow(clippy::redundant_closure_call)]
-                return $wrap(value);
-            }
-        )+
-    }};
+impl LineKind<'_> {
+    /// The kind's name, with the line family's variant where it has one: `Progress`,
+    /// `Warning(Modified)`, `Summary(ListTitle)`. What grammars/regrtest.md names.
+    pub fn name(&self) -> String {
+        let outer: &'static str = self.into();
+        let inner: Option<&'static str> = match self {
+            LineKind::Header(h) => Some(h.into()),
+            LineKind::Test(t) => Some(t.into()),
+            LineKind::Warning { line, .. } => Some(line.into()),
+            LineKind::Refleak(r) => Some(r.into()),
+            LineKind::Rerun(r) => Some(r.into()),
+            LineKind::Summary(s) => Some(s.into()),
+            LineKind::Crash(c) => Some(c.into()),
+            LineKind::Unittest(u) => Some(u.into()),
+            _ => None,
+        };
+        match inner {
+            Some(inner) => format!("{outer}({inner})"),
+            None => outer.to_string(),
+        }
+    }
+}
+
+type Error<'a> = nom::error::Error<&'a [u8]>;
+
+/// The first of `parsers` (an `alt` of parsers giving a `LineKind`) that matches `line`.
+fn first<'a>(
+    line: &'a [u8],
+    mut parsers: impl Parser<&'a [u8], Output = LineKind<'a>, Error = Error<'a>>,
+) -> Option<LineKind<'a>> {
+    parsers.parse(line).ok().map(|(_, kind)| kind)
+}
+
+fn progress<'a>(i: &'a [u8]) -> nom::IResult<&'a [u8], LineKind<'a>> {
+    progress::progress_line
+        .map(|p| LineKind::Progress(Box::new(p)))
+        .parse(i)
+}
+
+fn verdict<'a>(i: &'a [u8]) -> nom::IResult<&'a [u8], LineKind<'a>> {
+    progress::verdict_line
+        .map(|(p, v)| LineKind::Verdict(p, v))
+        .parse(i)
+}
+
+fn heartbeat<'a>(i: &'a [u8]) -> nom::IResult<&'a [u8], LineKind<'a>> {
+    progress::heartbeat_line
+        .map(|(p, l)| LineKind::Heartbeat(p, l))
+        .parse(i)
+}
+
+fn warning<'a>(i: &'a [u8]) -> nom::IResult<&'a [u8], LineKind<'a>> {
+    warning::warning_line
+        .map(|line| LineKind::Warning { line, bare: false })
+        .parse(i)
+}
+
+fn bare_warning<'a>(i: &'a [u8]) -> nom::IResult<&'a [u8], LineKind<'a>> {
+    warning::bare_warning_line
+        .map(|line| LineKind::Warning { line, bare: true })
+        .parse(i)
+}
+
+fn main_process<'a>(i: &'a [u8]) -> nom::IResult<&'a [u8], LineKind<'a>> {
+    value(LineKind::MainProcess, test_line::main_process_line).parse(i)
 }
 
 /// Lines that start with ELAPSED, or with a count (`2 tests failed:`, `123456`).
-fn digit_line(line: &[u8]) -> LineKind<'_> {
+fn digit_line(line: &[u8]) -> Option<LineKind<'_>> {
     if let Ok((rest, p)) = prefix::prefix(line) {
-        match rest.first() {
-            None => return LineKind::BarePrefix(p),
-            Some(b'[') => {
-                first_ok!(line; progress::progress_line => |p| LineKind::Progress(Box::new(p)))
-            }
-            Some(b'R') => first_ok!(line;
-                header::run_mode_line => LineKind::RunMode,
-                rerun::rerun_line => LineKind::Rerun,
+        return match rest.first() {
+            None => Some(LineKind::BarePrefix(p)),
+            Some(b'[') => first(line, progress),
+            Some(b'R') => first(
+                line,
+                alt((
+                    header::run_mode_line.map(LineKind::RunMode),
+                    rerun::rerun_line.map(LineKind::Rerun),
+                )),
             ),
-            Some(b'r') => {
-                first_ok!(line; progress::heartbeat_line => |(p, l)| LineKind::Heartbeat(p, l))
-            }
-            Some(b'W') => {
-                first_ok!(line; test_line::main_process_line => |_| LineKind::MainProcess)
-            }
-            Some(_) => first_ok!(line; progress::verdict_line => |(p, v)| LineKind::Verdict(p, v)),
+            Some(b'r') => first(line, heartbeat),
+            Some(b'W') => first(line, main_process),
+            Some(_) => first(line, verdict),
         }
+        .or_else(|| count_line(line));
     }
-    first_ok!(line;
-        summary::summary_line => LineKind::Summary,
-        refleak::refleak_line => LineKind::Refleak,
-    );
-    LineKind::Other
+    count_line(line)
+}
+
+/// A summary count (`2 tests failed:`) or a refleak ruler (`123456`).
+fn count_line(line: &[u8]) -> Option<LineKind<'_>> {
+    first(
+        line,
+        alt((
+            summary::summary_line.map(LineKind::Summary),
+            refleak::refleak_line.map(LineKind::Refleak),
+        )),
+    )
 }
 
 /// Dispatch on the first byte, so that most lines (test output) are turned away after one
 /// comparison and only the parsers that can match a line are tried.
 fn classify_once(line: &[u8]) -> LineKind<'_> {
-    let Some(&first) = line.first() else {
+    let Some(&first_byte) = line.first() else {
         return LineKind::Blank;
     };
-    match first {
-        b'0'..=b'9' => return digit_line(line),
-        b'[' => first_ok!(line; progress::progress_line => |p| LineKind::Progress(Box::new(p))),
-        b'=' => first_ok!(line;
-            header::header_line => LineKind::Header,
-            summary::summary_line => LineKind::Summary,
-            unittest::unittest_line => LineKind::Unittest,
+    let header = || header::header_line.map(LineKind::Header);
+    let summary = || summary::summary_line.map(LineKind::Summary);
+    let unittest = || unittest::unittest_line.map(LineKind::Unittest);
+    let crash = || crash::crash_line.map(LineKind::Crash);
+    let found = match first_byte {
+        b'0'..=b'9' => return digit_line(line).unwrap_or(LineKind::Other),
+        b'[' => first(line, progress),
+        b'=' => first(line, alt((header(), summary(), unittest()))),
+        b'W' => first(
+            line,
+            alt((
+                warning,
+                bare_warning,
+                header::huntrleaks_warning_line.map(LineKind::Header),
+                crash(),
+                // 3.6: `Waiting for test_a, test_b (2 tests)`
+                main_process,
+            )),
         ),
-        b'W' => first_ok!(line;
-            warning::warning_line => |w| LineKind::Warning { line: w, bare: false },
-            warning::bare_warning_line => |w| LineKind::Warning { line: w, bare: true },
-            header::huntrleaks_warning_line => LineKind::Header,
-            crash::crash_line => LineKind::Crash,
-            // 3.6: `Waiting for test_a, test_b (2 tests)`
-            test_line::main_process_line => |_| LineKind::MainProcess,
-        ),
-        b' ' => {
-            if line.starts_with(b"    ") {
-                first_ok!(line; summary::list_line => LineKind::Summary);
-            } else if line.starts_with(b"  B") || line.starts_with(b"  A") {
-                first_ok!(line; warning::bare_warning_line => |w| LineKind::Warning { line: w, bare: true });
-            }
-        }
+        b' ' if line.starts_with(b"    ") => first(line, summary::list_line.map(LineKind::Summary)),
+        b' ' if line.starts_with(b"  B") || line.starts_with(b"  A") => first(line, bare_warning),
         b't' | b'<' => return named_line(line),
-        b'R' => first_ok!(line;
-            rerun::rerun_line => LineKind::Rerun,
-            header::run_mode_line => LineKind::RunMode,
-            summary::summary_line => LineKind::Summary,
-            unittest::unittest_line => LineKind::Unittest,
+        b'R' => first(
+            line,
+            alt((
+                rerun::rerun_line.map(LineKind::Rerun),
+                header::run_mode_line.map(LineKind::RunMode),
+                summary(),
+                unittest(),
+            )),
         ),
         // `Traceback (most recent call last):` is the most common line that starts so
-        b'T' if line.starts_with(b"Traceback") => {}
-        b'T' => first_ok!(line;
-            summary::summary_line => LineKind::Summary,
-            crash::crash_line => LineKind::Crash,
-            header::header_line => LineKind::Header,
+        b'T' if line.starts_with(b"Traceback") => None,
+        b'T' => first(line, alt((summary(), crash(), header()))),
+        b'U' => first(line, header()),
+        b'F' | b'E' | b'O' | b'N' | b'-' => first(line, alt((crash(), unittest(), summary()))),
+        b'C' | b'S' => first(line, crash()),
+        b'D' | b'r' => first(line, alt((bare_warning, heartbeat))),
+        b'K' => first(line, main_process),
+        b'b' | b'.' | b'X' => first(line, refleak::refleak_line.map(LineKind::Refleak)),
+        b'c' | b'p' => first(
+            line,
+            value(LineKind::BuildbotEnd, test_line::buildbot_end_line),
         ),
-        b'U' => first_ok!(line; header::header_line => LineKind::Header),
-        b'F' | b'E' | b'O' | b'N' | b'-' => first_ok!(line;
-            crash::crash_line => LineKind::Crash,
-            unittest::unittest_line => LineKind::Unittest,
-            summary::summary_line => LineKind::Summary,
-        ),
-        b'C' | b'S' => first_ok!(line; crash::crash_line => LineKind::Crash),
-        b'D' | b'r' => first_ok!(line;
-            warning::bare_warning_line => |w| LineKind::Warning { line: w, bare: true },
-            progress::heartbeat_line => |(p, l)| LineKind::Heartbeat(p, l),
-        ),
-        b'K' => first_ok!(line; test_line::main_process_line => |_| LineKind::MainProcess),
-        b'b' | b'.' | b'X' => first_ok!(line; refleak::refleak_line => LineKind::Refleak),
-        b'c' | b'p' => first_ok!(line; test_line::buildbot_end_line => |_| LineKind::BuildbotEnd),
-        b'A' if line.starts_with(b"All ") || line.starts_with(b"Ask ") => {
-            first_ok!(line; summary::summary_line => LineKind::Summary)
-        }
-        b'e' if line.starts_with(b"expected ") => {
-            first_ok!(line; summary::summary_line => LineKind::Summary)
-        }
-        b'+' => first_ok!(line; header::command_echo_line => LineKind::Header),
-        _ => {}
+        b'A' if line.starts_with(b"All ") || line.starts_with(b"Ask ") => first(line, summary()),
+        b'e' if line.starts_with(b"expected ") => first(line, summary()),
+        b'+' => first(line, header()),
+        _ => None,
+    };
+    if let Some(kind) = found {
+        return kind;
     }
     // a test name need not start with `test`: the verdict and T1 forms for any name
-    if first.is_ascii_alphabetic() || first == b'_' {
+    if first_byte.is_ascii_alphabetic() || first_byte == b'_' {
         return named_line(line);
     }
     LineKind::Other
@@ -172,30 +226,32 @@ fn classify_once(line: &[u8]) -> LineKind<'_> {
 /// lines that start so are verbose unittest output (`test_foo (test.test_x.T.test_foo) ...
 /// ok`), so the word after the name decides before any parser runs.
 fn named_line(line: &[u8]) -> LineKind<'_> {
-    if line.starts_with(b"test ") {
-        first_ok!(line; test_line::test_line => LineKind::Test);
+    let test = || test_line::test_line.map(LineKind::Test);
+    if line.starts_with(b"test ")
+        && let Some(kind) = first(line, test())
+    {
+        return kind;
     }
     let Ok((rest, _)) = util::test_name(line) else {
         return LineKind::Other;
     };
-    match rest {
-        [b' ', b's', ..] => first_ok!(line;
-            test_line::test_line => LineKind::Test,
-            progress::verdict_line => |(p, v)| LineKind::Verdict(p, v),
-        ),
-        [b' ', b'l', ..] => first_ok!(line;
-            refleak::leaked => LineKind::Refleak,
-            warning::bare_warning_line => |w| LineKind::Warning { line: w, bare: true },
+    let found = match rest {
+        [b' ', b's', ..] => first(line, alt((test(), verdict))),
+        // U1 `test_foo (test.test_x.T.test_foo) ... ok`
+        [b' ', b'(', ..] => first(line, unittest::unittest_line.map(LineKind::Unittest)),
+        [b' ', b'l', ..] => first(
+            line,
+            alt((refleak::leaked.map(LineKind::Refleak), bare_warning)),
         ),
         // `gcc -pthread …` starts like a name and a word: only an outcome word goes on
         [b' ', b'p' | b'f' | b'r' | b'i' | b'c' | b't' | b'w', ..]
             if progress::starts_with_outcome(&rest[1..]) =>
         {
-            first_ok!(line; progress::verdict_line => |(p, v)| LineKind::Verdict(p, v))
+            first(line, verdict)
         }
-        _ => {}
-    }
-    LineKind::Other
+        _ => None,
+    };
+    found.unwrap_or(LineKind::Other)
 }
 
 /// Classify one normalised line. A line that matches nothing is tried once more without a

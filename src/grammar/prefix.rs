@@ -1,6 +1,6 @@
 //! ELAPSED and LOAD: the `0:27:13 load avg: 4.88 ` prefix of main-process lines.
 
-use super::util::uint;
+use super::util::{failure, uint};
 use nom::{
     IResult, Parser,
     branch::alt,
@@ -21,10 +21,7 @@ fn two_digits(i: &[u8]) -> IResult<&[u8], u64> {
         [a, b, rest @ ..] if a.is_ascii_digit() && b.is_ascii_digit() => {
             Ok((rest, ((a - b'0') * 10 + (b - b'0')) as u64))
         }
-        _ => Err(nom::Err::Error(nom::error::Error::new(
-            i,
-            nom::error::ErrorKind::Digit,
-        ))),
+        _ => failure(i, nom::error::ErrorKind::Digit),
     }
 }
 

@@ -2,17 +2,20 @@
 //! and the parallel heartbeat `running:` line.
 
 use super::prefix::{Prefix, prefix};
-use super::util::{done, duration, parenthesized, test_name, uint};
+use super::util::{duration, parenthesized, test_name, uint};
+use crate::kind::Kind;
 use nom::{
     IResult, Parser,
     branch::alt,
     bytes::complete::{tag, take_while},
     character::complete::char,
-    combinator::opt,
+    combinator::{all_consuming, eof, opt, peek, recognize, rest, value},
+    multi::many0,
+    sequence::{delimited, preceded, terminated},
 };
 
 /// A test file's result, as the progress line words it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     Passed,
     Failed,
@@ -27,19 +30,19 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// The `kind` column value.
-    pub fn kind(self) -> &'static str {
+    /// The event kind this outcome is.
+    pub fn kind(self) -> Kind {
         match self {
-            Outcome::Passed => "passed",
-            Outcome::Failed => "failed",
-            Outcome::EnvChanged => "env_changed",
-            Outcome::Skipped => "skipped",
-            Outcome::ResourceDenied => "resource_denied",
-            Outcome::RanNoTests => "ran_no_tests",
-            Outcome::Interrupted => "interrupted",
-            Outcome::Crashed => "crashed",
-            Outcome::TimedOut => "timed_out",
-            Outcome::WorkerBug => "worker_bug",
+            Outcome::Passed => Kind::Passed,
+            Outcome::Failed => Kind::Failed,
+            Outcome::EnvChanged => Kind::EnvChanged,
+            Outcome::Skipped => Kind::Skipped,
+            Outcome::ResourceDenied => Kind::ResourceDenied,
+            Outcome::RanNoTests => Kind::RanNoTests,
+            Outcome::Interrupted => Kind::Interrupted,
+            Outcome::Crashed => Kind::Crashed,
+            Outcome::TimedOut => Kind::TimedOut,
+            Outcome::WorkerBug => Kind::WorkerBug,
         }
     }
 
@@ -78,22 +81,24 @@ pub struct ProgressLine<'a> {
     pub running: Option<&'a [u8]>,
 }
 
-/// The outcome words, longest first so `failed (env changed)` wins over `failed`.
+/// The outcome words, longest first so `failed (env changed)` wins over `failed`. The second
+/// value is the wording kept as detail when no tail follows (a renamed crash outcome).
 fn outcome(i: &[u8]) -> IResult<&[u8], (Outcome, &[u8])> {
+    let plain = |o: Outcome, word: &'static str| value((o, &b""[..]), tag(word));
     alt((
-        tag("failed (env changed)").map(|_| (Outcome::EnvChanged, &b""[..])),
-        tag("skipped (resource denied)").map(|_| (Outcome::ResourceDenied, &b""[..])),
-        tag("passed").map(|_| (Outcome::Passed, &b""[..])),
-        tag("failed").map(|_| (Outcome::Failed, &b""[..])),
-        tag("skipped").map(|_| (Outcome::Skipped, &b""[..])),
-        alt((tag("ran no tests"), tag("run no tests"))).map(|_| (Outcome::RanNoTests, &b""[..])),
-        tag("interrupted").map(|_| (Outcome::Interrupted, &b""[..])),
-        tag("process crashed").map(|_| (Outcome::Crashed, &b"process crashed"[..])),
-        tag("worker non-zero exit code")
-            .map(|_| (Outcome::Crashed, &b"worker non-zero exit code"[..])),
-        tag("crashed").map(|_| (Outcome::Crashed, &b""[..])),
-        tag("timed out").map(|_| (Outcome::TimedOut, &b""[..])),
-        tag("worker bug").map(|_| (Outcome::WorkerBug, &b""[..])),
+        plain(Outcome::EnvChanged, "failed (env changed)"),
+        plain(Outcome::ResourceDenied, "skipped (resource denied)"),
+        plain(Outcome::Passed, "passed"),
+        plain(Outcome::Failed, "failed"),
+        plain(Outcome::Skipped, "skipped"),
+        plain(Outcome::RanNoTests, "ran no tests"),
+        plain(Outcome::RanNoTests, "run no tests"),
+        plain(Outcome::Interrupted, "interrupted"),
+        tag("process crashed").map(|w| (Outcome::Crashed, w)),
+        tag("worker non-zero exit code").map(|w| (Outcome::Crashed, w)),
+        plain(Outcome::Crashed, "crashed"),
+        plain(Outcome::TimedOut, "timed out"),
+        plain(Outcome::WorkerBug, "worker bug"),
     ))
     .parse(i)
 }
@@ -101,21 +106,13 @@ fn outcome(i: &[u8]) -> IResult<&[u8], (Outcome, &[u8])> {
 /// ` (…)` groups and ` in DUR` after the outcome; returns the span they cover (without the
 /// leading space), so the detail keeps the original text.
 fn outcome_tail(i: &[u8]) -> IResult<&[u8], &[u8]> {
-    let start = i;
-    let mut cur = i;
-    loop {
-        if let Ok((rest, _)) = (char(' '), parenthesized).parse(cur) {
-            cur = rest;
-            continue;
-        }
-        if let Ok((rest, _)) = (tag(" in "), duration).parse(cur) {
-            cur = rest;
-            continue;
-        }
-        break;
-    }
-    let used = &start[..start.len() - cur.len()];
-    Ok((cur, used.strip_prefix(b" ").unwrap_or(used)))
+    let group = alt((
+        recognize((char(' '), parenthesized)),
+        recognize((tag(" in "), duration)),
+    ));
+    recognize(many0(group))
+        .map(|used: &[u8]| used.strip_prefix(b" ").unwrap_or(used))
+        .parse(i)
 }
 
 /// Does the text start with an outcome word? A cheap test before `verdict` runs.
@@ -123,76 +120,67 @@ pub fn starts_with_outcome(i: &[u8]) -> bool {
     outcome(i).is_ok()
 }
 
-/// `TEST OUTCOME [ (…)]* [ in DUR]`
-pub fn verdict(i: &[u8]) -> IResult<&[u8], Verdict<'_>> {
-    let (i, test) = test_name(i)?;
-    let (i, _) = char(' ').parse(i)?;
-    let (i, (outcome, word)) = outcome(i)?;
-    let (i, tail) = outcome_tail(i)?;
-    Ok((
-        i,
-        Verdict {
-            test,
-            outcome,
-            detail: detail(word, tail),
-        },
-    ))
+/// `OUTCOME [ (…)]* [ in DUR]` of `test`.
+fn result_of<'a>(test: &'a [u8]) -> impl FnMut(&'a [u8]) -> IResult<&'a [u8], Verdict<'a>> {
+    move |i| {
+        (outcome, outcome_tail)
+            .map(|((outcome, word), tail)| Verdict {
+                test,
+                outcome,
+                // the tail carries the exit code or counts, which is what users group by
+                detail: if tail.is_empty() { word } else { tail },
+            })
+            .parse(i)
+    }
 }
 
-/// The tail carries the exit code or counts, which is what users group by; the wording of a
-/// renamed crash outcome (`process crashed`) is kept only when there is no tail.
-fn detail<'a>(word: &'a [u8], tail: &'a [u8]) -> &'a [u8] {
-    if tail.is_empty() { word } else { tail }
+/// `TEST OUTCOME [ (…)]* [ in DUR]`
+pub fn verdict(i: &[u8]) -> IResult<&[u8], Verdict<'_>> {
+    let (i, test) = terminated(test_name, char(' ')).parse(i)?;
+    result_of(test)(i)
 }
 
 /// The bare verdict printed after the sequential loop for the last test (`test_zlib failed`).
 pub fn verdict_line(i: &[u8]) -> IResult<&[u8], (Option<Prefix>, Verdict<'_>)> {
-    let (i, p) = opt(prefix).parse(i)?;
-    let (i, v) = verdict(i)?;
-    let (i, _) = done(i)?;
-    Ok((i, (p, v)))
+    all_consuming((opt(prefix), verdict)).parse(i)
 }
 
 fn running_suffix(i: &[u8]) -> IResult<&[u8], &[u8]> {
-    let (i, _) = tag(" -- running").parse(i)?;
-    let (i, _) = opt((tag(" ("), uint, char(')'))).parse(i)?;
-    let (i, _) = tag(": ").parse(i)?;
-    Ok((&i[i.len()..], i))
+    let head = (
+        tag(" -- running"),
+        opt((tag(" ("), uint, char(')'))),
+        tag(": "),
+    );
+    preceded(head, rest).parse(i)
 }
 
 /// `[IDX/TOTAL/FAILS]`: index, and the two optional numbers after it.
 type Counters = (u64, Option<u64>, Option<u64>);
 
 fn counters(i: &[u8]) -> IResult<&[u8], Counters> {
-    let (i, _) = char('[').parse(i)?;
-    let (i, _) = take_while(|b| b == b' ')(i)?;
-    let (i, index) = uint(i)?;
-    let (i, total) = opt((char('/'), uint)).parse(i)?;
-    let (i, fails) = opt((char('/'), uint)).parse(i)?;
-    let (i, _) = tag("] ").parse(i)?;
-    Ok((i, (index, total.map(|t| t.1), fails.map(|f| f.1))))
+    delimited(
+        (char('['), take_while(|b| b == b' ')),
+        (
+            uint,
+            opt(preceded(char('/'), uint)),
+            opt(preceded(char('/'), uint)),
+        ),
+        tag("] "),
+    )
+    .parse(i)
 }
 
 /// `PREFIX [IDX/TOTAL/FAILS] REST` — PREFIX is optional only for 3.5 and older.
 pub fn progress_line(i: &[u8]) -> IResult<&[u8], ProgressLine<'_>> {
-    let (i, prefix) = opt(prefix).parse(i)?;
-    let (i, (index, total, fails)) = counters(i)?;
-    let (i, test) = test_name(i)?;
-    let (i, own) = opt((char(' '), outcome, outcome_tail)).parse(i)?;
-    let verdict = own.map(|(_, (outcome, word), tail)| Verdict {
-        test,
-        outcome,
-        detail: detail(word, tail),
-    });
+    let (i, (prefix, (index, total, fails), test)) = (opt(prefix), counters, test_name).parse(i)?;
+    let (i, verdict) = opt(preceded(char(' '), result_of(test))).parse(i)?;
     let (i, running) = opt(running_suffix).parse(i)?;
     let (i, previous) = if verdict.is_none() && running.is_none() {
-        opt((tag(" -- "), self::verdict))
-            .parse(i)
-            .map(|(i, p)| (i, p.map(|p| p.1)))?
+        opt(preceded(tag(" -- "), self::verdict)).parse(i)?
     } else {
         (i, None)
     };
-    let (i, _) = done(i)?;
+    let (i, _) = eof(i)?;
     // `--forever` prints no TOTAL: `[  7/1]` is index 7 with 1 failure. The run decides that
     // (whether its first progress line has a TOTAL); here a lone second number stays TOTAL.
     Ok((
@@ -212,12 +200,15 @@ pub fn progress_line(i: &[u8]) -> IResult<&[u8], ProgressLine<'_>> {
 
 /// Heartbeat: `PREFIX? running: test_a (7 min 28 sec), …` / `running (2): …` (3.11.6+).
 pub fn heartbeat_line(i: &[u8]) -> IResult<&[u8], (Option<Prefix>, &[u8])> {
-    let (i, p) = opt(prefix).parse(i)?;
-    let (i, _) = tag("running").parse(i)?;
-    let (i, _) = opt((tag(" ("), uint, char(')'))).parse(i)?;
-    let (i, _) = tag(": ").parse(i)?;
-    let (_, _) = test_name(i)?;
-    Ok((&i[i.len()..], (p, i)))
+    let head = (tag("running"), opt((tag(" ("), uint, char(')'))), tag(": "));
+    (opt(prefix), preceded(head, peek_rest(test_name))).parse(i)
+}
+
+/// The rest of the input, when it starts with what `first` matches.
+fn peek_rest<'a>(
+    first: impl Parser<&'a [u8], Error = nom::error::Error<&'a [u8]>>,
+) -> impl Parser<&'a [u8], Output = &'a [u8], Error = nom::error::Error<&'a [u8]>> {
+    preceded(peek(first), rest)
 }
 
 /// The test names of a `running:` list, without their durations.

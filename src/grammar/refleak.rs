@@ -1,9 +1,14 @@
 //! Reference-leak hunting lines (`-R`, §6): R1 `beginning N repetitions`, R2 the digit ruler,
 //! R3 the progress symbols, R4 `test_x leaked [...] references, sum=N`.
 
-use super::util::{done, int, test_name, uint};
+use super::util::{int, test_name, uint};
 use nom::{
-    IResult, Parser, branch::alt, bytes::complete::tag, combinator::opt, multi::separated_list1,
+    IResult, Parser,
+    branch::alt,
+    bytes::complete::tag,
+    combinator::{all_consuming, eof, opt, recognize, rest, value, verify},
+    multi::separated_list1,
+    sequence::{delimited, preceded},
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +29,7 @@ impl LeakKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, strum::IntoStaticStr)]
 pub enum RefleakLine<'a> {
     /// R1/R1b
     Beginning { repetitions: u64 },
@@ -44,29 +49,26 @@ pub enum RefleakLine<'a> {
 
 /// R1 and R1b
 pub fn beginning(i: &[u8]) -> IResult<&[u8], RefleakLine<'_>> {
-    let (i, (_, repetitions, _)) = (tag("beginning "), uint, tag(" repetitions")).parse(i)?;
-    let ok = i.is_empty() || i.starts_with(b". Showing number of leaks");
-    if !ok {
-        return Err(nom::Err::Error(nom::error::Error::new(
-            i,
-            nom::error::ErrorKind::Eof,
-        )));
-    }
-    Ok((&i[i.len()..], RefleakLine::Beginning { repetitions }))
+    let legend = (tag(". Showing number of leaks"), rest);
+    delimited(
+        tag("beginning "),
+        uint,
+        (tag(" repetitions"), alt((eof, recognize(legend)))),
+    )
+    .map(|repetitions| RefleakLine::Beginning { repetitions })
+    .parse(i)
 }
 
-/// R2: digits, optionally with one colon after the warm-ups (3.13+).
-pub fn ruler(i: &[u8]) -> IResult<&[u8], RefleakLine<'_>> {
+/// `123456` / `123:456`: digits, with at most one colon after the warm-ups (3.13+).
+fn is_ruler(i: &[u8]) -> bool {
     let digits = i.iter().filter(|b| b.is_ascii_digit()).count();
     let colons = i.iter().filter(|&&b| b == b':').count();
-    if digits > 0 && colons <= 1 && digits + colons == i.len() && i[0] != b':' {
-        Ok((&i[i.len()..], RefleakLine::Ruler))
-    } else {
-        Err(nom::Err::Error(nom::error::Error::new(
-            i,
-            nom::error::ErrorKind::Digit,
-        )))
-    }
+    digits > 0 && colons <= 1 && digits + colons == i.len() && i[0] != b':'
+}
+
+/// R2
+pub fn ruler(i: &[u8]) -> IResult<&[u8], RefleakLine<'_>> {
+    value(RefleakLine::Ruler, verify(rest, is_ruler)).parse(i)
 }
 
 /// Is `b` one of the R3 symbols (`.` for no leak, `1`–`9`, `X` for ten or more)?
@@ -74,54 +76,47 @@ pub fn is_symbol(b: u8) -> bool {
     b == b'.' || b == b'X' || b.is_ascii_digit()
 }
 
-/// R3: a line made only of symbols and (3.13+) one space after the warm-ups.
-pub fn symbols(i: &[u8]) -> IResult<&[u8], RefleakLine<'_>> {
+/// Only symbols, at least one `.` or `X`, and at most one space (after the warm-ups, 3.13+).
+fn is_symbol_run(i: &[u8]) -> bool {
     let spaces = i.iter().filter(|&&b| b == b' ').count();
-    let ok = !i.is_empty()
+    !i.is_empty()
         && spaces <= 1
         && i.iter().all(|&b| is_symbol(b) || b == b' ')
-        && i.iter().any(|&b| b == b'.' || b == b'X');
-    if ok {
-        Ok((&i[i.len()..], RefleakLine::Symbols))
-    } else {
-        Err(nom::Err::Error(nom::error::Error::new(
-            i,
-            nom::error::ErrorKind::Char,
-        )))
-    }
+        && i.iter().any(|&b| b == b'.' || b == b'X')
+}
+
+/// R3
+pub fn symbols(i: &[u8]) -> IResult<&[u8], RefleakLine<'_>> {
+    value(RefleakLine::Symbols, verify(rest, is_symbol_run)).parse(i)
 }
 
 fn leak_kind(i: &[u8]) -> IResult<&[u8], LeakKind> {
     alt((
-        tag("references").map(|_| LeakKind::References),
-        tag("memory blocks").map(|_| LeakKind::MemoryBlocks),
-        tag("file descriptors").map(|_| LeakKind::FileDescriptors),
+        value(LeakKind::References, tag("references")),
+        value(LeakKind::MemoryBlocks, tag("memory blocks")),
+        value(LeakKind::FileDescriptors, tag("file descriptors")),
     ))
     .parse(i)
 }
 
 /// R4 `test_x leaked [1, 1, 1] references, sum=3` with an optional ` (this is fine)`.
 pub fn leaked(i: &[u8]) -> IResult<&[u8], RefleakLine<'_>> {
-    let (i, test) = test_name(i)?;
-    let (i, _) = tag(" leaked [").parse(i)?;
-    let start = i;
-    let (i, _) = separated_list1(tag(", "), int).parse(i)?;
-    let deltas = &start[..start.len() - i.len()];
-    let (i, _) = tag("] ").parse(i)?;
-    let (i, kind) = leak_kind(i)?;
-    let (i, (_, sum)) = (tag(", sum="), int).parse(i)?;
-    let (i, fine) = opt(tag(" (this is fine)")).parse(i)?;
-    let (i, _) = done(i)?;
-    Ok((
-        i,
-        RefleakLine::Leaked {
-            test,
-            deltas,
-            kind,
-            sum,
-            is_fine: fine.is_some(),
-        },
+    let deltas = recognize(separated_list1(tag(", "), int));
+    all_consuming((
+        test_name,
+        delimited(tag(" leaked ["), deltas, tag("] ")),
+        leak_kind,
+        preceded(tag(", sum="), int),
+        opt(tag(" (this is fine)")),
     ))
+    .map(|(test, deltas, kind, sum, fine)| RefleakLine::Leaked {
+        test,
+        deltas,
+        kind,
+        sum,
+        is_fine: fine.is_some(),
+    })
+    .parse(i)
 }
 
 pub fn refleak_line(i: &[u8]) -> IResult<&[u8], RefleakLine<'_>> {

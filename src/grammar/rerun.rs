@@ -1,12 +1,17 @@
 //! The re-run phase announcements (§7) in their three era forms, and T6.
 
 use super::prefix::{Prefix, prefix};
-use super::util::{done, test_name, uint};
+use super::util::{quoted_test_name, uint};
 use nom::{
-    IResult, Parser, branch::alt, bytes::complete::tag, character::complete::char, combinator::opt,
+    IResult, Parser,
+    branch::alt,
+    bytes::complete::tag,
+    character::complete::char,
+    combinator::{eof, opt, rest, value},
+    sequence::{preceded, terminated},
 };
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, strum::IntoStaticStr)]
 pub enum RerunLine<'a> {
     /// `Re-running failed tests in verbose mode` (2.7–3.11.5) or
     /// `Re-running 2 failed tests in verbose mode in subprocesses` (3.11.6+).
@@ -26,48 +31,40 @@ pub enum RerunLine<'a> {
 }
 
 fn start(i: &[u8]) -> IResult<&[u8], RerunLine<'_>> {
-    let (i, prefix) = opt(prefix).parse(i)?;
-    let (i, _) = tag("Re-running ").parse(i)?;
-    let (i, count) = opt((uint, char(' '))).parse(i)?;
-    let (i, _) = tag("failed tests in verbose mode").parse(i)?;
-    let (i, _) = opt(tag(" in subprocesses")).parse(i)?;
-    let (i, _) = done(i)?;
-    Ok((
-        i,
-        RerunLine::Start {
-            prefix,
-            count: count.map(|c| c.0),
-        },
-    ))
+    (
+        opt(prefix),
+        tag("Re-running "),
+        opt(terminated(uint, char(' '))),
+        tag("failed tests in verbose mode"),
+        opt(tag(" in subprocesses")),
+        eof,
+    )
+        .map(|(prefix, _, count, _, _, _)| RerunLine::Start { prefix, count })
+        .parse(i)
 }
 
 fn test(i: &[u8]) -> IResult<&[u8], RerunLine<'_>> {
     let (i, prefix) = opt(prefix).parse(i)?;
-    let (i, _) = tag("Re-running ").parse(i)?;
-    let (i, _) = opt(tag("test ")).parse(i)?;
-    let (i, quote) = opt(char('\'')).parse(i)?;
-    let (i, name) = test_name(i)?;
-    let (i, _) = if quote.is_some() {
-        char('\'').parse(i).map(|(i, _)| (i, ()))?
-    } else {
-        (i, ())
-    };
-    let (i, _) = tag(" in verbose mode").parse(i)?;
-    let (i, matching) = opt((tag(" (matching: "), nom::combinator::rest)).parse(i)?;
-    let matching = matching.map(|(_, m)| m.strip_suffix(b")").unwrap_or(m));
+    let (i, _) = (tag("Re-running "), opt(tag("test "))).parse(i)?;
+    let (i, test) = terminated(quoted_test_name, tag(" in verbose mode")).parse(i)?;
+    let (i, matching) = opt(preceded(tag(" (matching: "), rest)).parse(i)?;
+    let matching = matching.map(|m| m.strip_suffix(b")").unwrap_or(m));
     Ok((
-        &i[i.len()..],
+        i,
         RerunLine::Test {
             prefix,
-            test: name,
+            test,
             matching,
         },
     ))
 }
 
 fn not_supported(i: &[u8]) -> IResult<&[u8], RerunLine<'_>> {
-    let (i, _) = tag("Re-running failed tests is not supported").parse(i)?;
-    Ok((&i[i.len()..], RerunLine::NotSupported))
+    value(
+        RerunLine::NotSupported,
+        (tag("Re-running failed tests is not supported"), rest),
+    )
+    .parse(i)
 }
 
 pub fn rerun_line(i: &[u8]) -> IResult<&[u8], RerunLine<'_>> {

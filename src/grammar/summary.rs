@@ -1,11 +1,12 @@
 //! The summary block (§8) of every era, and C6 `Test suite interrupted by signal SIGINT.`.
 
-use super::util::{done, duration, duration_seconds, test_name, uint};
+use super::util::{duration, duration_seconds, test_name, uint};
 use nom::{
     IResult, Parser,
     branch::alt,
     bytes::complete::{tag, take_until},
-    combinator::{opt, rest},
+    combinator::{all_consuming, map_opt, opt, rest, value, verify},
+    sequence::{delimited, preceded},
 };
 
 /// Which list a summary title opens.
@@ -23,12 +24,12 @@ pub enum ListKind {
     SkipsUnexpected,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, strum::IntoStaticStr)]
 pub enum SummaryLine<'a> {
     /// `== Tests result: FAILURE then SUCCESS ==`
-    TestsResult(&'a [u8]),
+    TestsResult(ResultState<'a>),
     /// `Tests result: FAILURE` (≤3.11.5) / `Result: FAILURE` (3.11.6+): the run's last word.
-    FinalResult(&'a [u8]),
+    FinalResult(ResultState<'a>),
     /// `395 tests OK.` / `All 395 tests OK.`
     Ok { count: u64 },
     /// `2 tests failed:` and friends
@@ -51,19 +52,29 @@ pub enum SummaryLine<'a> {
     SkipsNote,
 }
 
-fn state_text(i: &[u8]) -> &[u8] {
-    let mut s = i;
-    while let Some(t) = s.strip_suffix(b" ") {
-        s = t;
+/// A result STATE: `FAILURE`, `FAILURE then SUCCESS`, `FAILURE, INTERRUPTED`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResultState<'a>(pub &'a [u8]);
+
+impl<'a> ResultState<'a> {
+    pub fn text(self) -> &'a [u8] {
+        self.0
     }
-    s
+
+    /// The state of a run that re-ran its failed tests: `FIRST then SECOND`.
+    pub fn is_after_rerun(self) -> bool {
+        memchr::memmem::find(self.0, b" then ").is_some()
+    }
+
+    /// Ctrl-C stopped the run (`INTERRUPTED` among the parts).
+    pub fn is_interrupted(self) -> bool {
+        memchr::memmem::find(self.0, b"INTERRUPTED").is_some()
+    }
 }
 
-fn tests_result(i: &[u8]) -> IResult<&[u8], SummaryLine<'_>> {
-    let (i, _) = tag("== Tests result: ").parse(i)?;
-    let (i, state) = take_until(" ==").parse(i)?;
-    let (i, _) = tag(" ==").parse(i)?;
-    Ok((i, SummaryLine::TestsResult(state)))
+fn trim_end_spaces(s: &[u8]) -> &[u8] {
+    let end = s.iter().rposition(|&b| b != b' ').map_or(0, |p| p + 1);
+    &s[..end]
 }
 
 /// STATE: upper-case words joined by `, ` and ` then `.
@@ -75,116 +86,136 @@ fn is_state(s: &[u8]) -> bool {
         })
 }
 
+fn tests_result(i: &[u8]) -> IResult<&[u8], SummaryLine<'_>> {
+    delimited(tag("== Tests result: "), take_until(" =="), tag(" =="))
+        .map(|state| SummaryLine::TestsResult(ResultState(state)))
+        .parse(i)
+}
+
 fn final_result(i: &[u8]) -> IResult<&[u8], SummaryLine<'_>> {
-    let (i, _) = alt((tag("Tests result: "), tag("Result: "))).parse(i)?;
-    let state = state_text(i);
-    if !is_state(state) {
-        return Err(nom::Err::Error(nom::error::Error::new(
-            i,
-            nom::error::ErrorKind::Verify,
-        )));
-    }
-    Ok((&i[i.len()..], SummaryLine::FinalResult(state)))
+    preceded(
+        alt((tag("Tests result: "), tag("Result: "))),
+        verify(rest.map(trim_end_spaces), |s: &[u8]| is_state(s)),
+    )
+    .map(|s| SummaryLine::FinalResult(ResultState(s)))
+    .parse(i)
 }
 
 fn ok_line(i: &[u8]) -> IResult<&[u8], SummaryLine<'_>> {
-    let (i, _) = opt(tag("All ")).parse(i)?;
-    let (i, count) = uint(i)?;
-    let (i, _) = alt((tag(" tests OK."), tag(" test OK."))).parse(i)?;
-    Ok((i, SummaryLine::Ok { count }))
+    delimited(
+        opt(tag("All ")),
+        uint,
+        alt((tag(" tests OK."), tag(" test OK."))),
+    )
+    .map(|count| SummaryLine::Ok { count })
+    .parse(i)
 }
 
 fn list_kind(i: &[u8]) -> IResult<&[u8], ListKind> {
     alt((
-        tag("failed again").map(|_| ListKind::FailedAgain),
-        tag("failed").map(|_| ListKind::Failed),
-        tag("omitted").map(|_| ListKind::Omitted),
-        tag("skipped (resource denied)").map(|_| ListKind::ResourceDenied),
-        tag("skipped").map(|_| ListKind::Skipped),
-        alt((tag("run no tests"), tag("ran no tests"))).map(|_| ListKind::RanNoTests),
-        (
-            tag("altered the execution environment"),
-            opt(tag(" (env changed)")),
-        )
-            .map(|_| ListKind::EnvChanged),
+        value(ListKind::FailedAgain, tag("failed again")),
+        value(ListKind::Failed, tag("failed")),
+        value(ListKind::Omitted, tag("omitted")),
+        value(ListKind::ResourceDenied, tag("skipped (resource denied)")),
+        value(ListKind::Skipped, tag("skipped")),
+        value(
+            ListKind::RanNoTests,
+            alt((tag("run no tests"), tag("ran no tests"))),
+        ),
+        value(
+            ListKind::EnvChanged,
+            (
+                tag("altered the execution environment"),
+                opt(tag(" (env changed)")),
+            ),
+        ),
     ))
     .parse(i)
 }
 
 fn list_title(i: &[u8]) -> IResult<&[u8], SummaryLine<'_>> {
-    let (i, count) = uint(i)?;
-    let (i, kind) = alt((
-        (alt((tag(" re-run tests"), tag(" re-run test"))), tag(":")).map(|_| ListKind::Rerun),
-        (alt((tag(" tests "), tag(" test "))), list_kind, tag(":")).map(|(_, k, _)| k),
+    let rerun = value(
+        ListKind::Rerun,
+        (alt((tag(" re-run tests"), tag(" re-run test"))), tag(":")),
+    );
+    let tests = delimited(alt((tag(" tests "), tag(" test "))), list_kind, tag(":"));
+    let skips = value(
+        ListKind::SkipsUnexpected,
         (
             alt((tag(" skips unexpected on "), tag(" skip unexpected on "))),
             take_until(":"),
             tag(":"),
-        )
-            .map(|_| ListKind::SkipsUnexpected),
-    ))
-    .parse(i)?;
-    Ok((i, SummaryLine::ListTitle { kind, count }))
+        ),
+    );
+    (uint, alt((rerun, tests, skips)))
+        .map(|(count, kind)| SummaryLine::ListTitle { kind, count })
+        .parse(i)
 }
 
 fn list_reason(i: &[u8]) -> IResult<&[u8], SummaryLine<'_>> {
-    let (i, _) = tag("        ").parse(i)?;
-    Ok((&i[i.len()..], SummaryLine::ListReason(i)))
+    preceded(tag("        "), rest)
+        .map(SummaryLine::ListReason)
+        .parse(i)
+}
+
+/// Every word is a test name, or the line is the single 3.15 `test_x:` form.
+fn is_name_list(i: &[u8]) -> bool {
+    test_name(i).is_ok()
+        && i.split(|&b| b == b' ')
+            .filter(|w| !w.is_empty())
+            .all(|w| matches!(test_name(w), Ok((r, _)) if r.is_empty() || r == b":"))
 }
 
 fn list_items(i: &[u8]) -> IResult<&[u8], SummaryLine<'_>> {
-    let (i, _) = tag("    ").parse(i)?;
-    let (_, _) = test_name(i)?;
-    // every word must be a test name, or the single 3.15 `test_x:` form
-    let ok = i
-        .split(|&b| b == b' ')
-        .filter(|w| !w.is_empty())
-        .all(|w| matches!(test_name(w), Ok((r, _)) if r.is_empty() || r == b":"));
-    if !ok {
-        return Err(nom::Err::Error(nom::error::Error::new(
-            i,
-            nom::error::ErrorKind::Verify,
-        )));
-    }
-    Ok((&i[i.len()..], SummaryLine::ListItems(i)))
+    preceded(tag("    "), verify(rest, is_name_list))
+        .map(SummaryLine::ListItems)
+        .parse(i)
 }
 
 fn slowest(i: &[u8]) -> IResult<&[u8], SummaryLine<'_>> {
     alt((
-        (uint, tag(" slowest tests:")).map(|_| SummaryLine::SlowestTitle),
-        (tag("- "), test_name, tag(": "), duration).map(|_| SummaryLine::SlowestItem),
+        value(SummaryLine::SlowestTitle, (uint, tag(" slowest tests:"))),
+        value(
+            SummaryLine::SlowestItem,
+            (tag("- "), test_name, tag(": "), duration),
+        ),
     ))
     .parse(i)
 }
 
 fn totals(i: &[u8]) -> IResult<&[u8], SummaryLine<'_>> {
-    if let Ok((rest, _)) = tag::<_, _, nom::error::Error<&[u8]>>("Total duration: ").parse(i)
-        && let Some(secs) = duration_seconds(rest)
-    {
-        return Ok((&rest[rest.len()..], SummaryLine::TotalDuration(secs)));
-    }
-    let (i, _) = alt((tag("Total tests: run="), tag("Total test files: run="))).parse(i)?;
-    Ok((&i[i.len()..], SummaryLine::Total))
+    alt((
+        preceded(tag("Total duration: "), map_opt(rest, duration_seconds))
+            .map(SummaryLine::TotalDuration),
+        value(
+            SummaryLine::Total,
+            (
+                alt((tag("Total tests: run="), tag("Total test files: run="))),
+                rest,
+            ),
+        ),
+    ))
+    .parse(i)
 }
 
 fn notes(i: &[u8]) -> IResult<&[u8], SummaryLine<'_>> {
+    let skips_note = alt((
+        tag("Those skips are all expected on "),
+        tag("Ask someone to teach regrtest.py"),
+        tag("expected to get skipped on "),
+    ));
     alt((
-        tag("Test suite interrupted by signal SIGINT.").map(|_| SummaryLine::Interrupted),
-        (
-            alt((
-                tag("Those skips are all expected on "),
-                tag("Ask someone to teach regrtest.py"),
-                tag("expected to get skipped on "),
-            )),
-            rest,
-        )
-            .map(|_| SummaryLine::SkipsNote),
+        value(
+            SummaryLine::Interrupted,
+            tag("Test suite interrupted by signal SIGINT."),
+        ),
+        value(SummaryLine::SkipsNote, (skips_note, rest)),
     ))
     .parse(i)
 }
 
 pub fn summary_line(i: &[u8]) -> IResult<&[u8], SummaryLine<'_>> {
-    let (i, s) = alt((
+    all_consuming(alt((
         tests_result,
         final_result,
         ok_line,
@@ -194,10 +225,8 @@ pub fn summary_line(i: &[u8]) -> IResult<&[u8], SummaryLine<'_>> {
         slowest,
         totals,
         notes,
-    ))
-    .parse(i)?;
-    let (i, _) = done(i)?;
-    Ok((i, s))
+    )))
+    .parse(i)
 }
 
 /// A printlist line (or a 3.15 reason line) alone: what an indented line can be.
@@ -225,17 +254,28 @@ mod tests {
     fn results() {
         assert_eq!(
             s("== Tests result: FAILURE then SUCCESS =="),
-            Some(SummaryLine::TestsResult(b"FAILURE then SUCCESS"))
+            Some(SummaryLine::TestsResult(ResultState(
+                b"FAILURE then SUCCESS"
+            )))
         );
         assert_eq!(
             s("Tests result: ENV CHANGED"),
-            Some(SummaryLine::FinalResult(b"ENV CHANGED"))
+            Some(SummaryLine::FinalResult(ResultState(b"ENV CHANGED")))
         );
         assert_eq!(
             s("Result: FAILURE, INTERRUPTED"),
-            Some(SummaryLine::FinalResult(b"FAILURE, INTERRUPTED"))
+            Some(SummaryLine::FinalResult(ResultState(
+                b"FAILURE, INTERRUPTED"
+            )))
         );
         assert_eq!(s("Result: no idea what"), None);
+        assert_eq!(
+            s("Result: SUCCESS  "),
+            Some(SummaryLine::FinalResult(ResultState(b"SUCCESS")))
+        );
+        let state = ResultState(b"FAILURE, INTERRUPTED then SUCCESS");
+        assert!(state.is_after_rerun() && state.is_interrupted());
+        assert!(!ResultState(b"FAILURE").is_after_rerun());
     }
 
     #[test]

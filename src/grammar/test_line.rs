@@ -2,15 +2,16 @@
 //! worker block (`Kill <…>`, `Waiting for …`), and buildbot's own end-of-step lines (§12.8).
 
 use super::prefix::prefix;
-use super::util::{done, test_name};
+use super::util::test_name;
 use nom::{
     IResult, Parser,
     branch::alt,
     bytes::complete::tag,
-    combinator::{opt, rest},
+    combinator::{all_consuming, opt, rest, value},
+    sequence::preceded,
 };
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, strum::IntoStaticStr)]
 pub enum TestLine<'a> {
     /// T1 `test_syslog skipped -- No module named 'syslog'`
     Skipped { test: &'a [u8], reason: &'a [u8] },
@@ -23,46 +24,46 @@ pub enum TestLine<'a> {
 }
 
 fn skipped(i: &[u8]) -> IResult<&[u8], TestLine<'_>> {
-    let (i, (test, _, reason)) = (test_name, tag(" skipped -- "), rest).parse(i)?;
-    Ok((i, TestLine::Skipped { test, reason }))
+    (test_name, tag(" skipped -- "), rest)
+        .map(|(test, _, reason)| TestLine::Skipped { test, reason })
+        .parse(i)
 }
 
 fn failed_or_crashed(i: &[u8]) -> IResult<&[u8], TestLine<'_>> {
-    let (i, (_, test)) = (tag("test "), test_name).parse(i)?;
+    let (i, test) = preceded(tag("test "), test_name).parse(i)?;
     alt((
-        (tag(" failed"), opt((tag(" -- "), rest))).map(move |_| TestLine::Failed { test }),
-        (tag(" crashed -- "), rest).map(move |(_, message)| TestLine::Crashed { test, message }),
-        tag(" produced unexpected output:").map(move |_| TestLine::UnexpectedOutput { test }),
+        value(
+            TestLine::Failed { test },
+            (tag(" failed"), opt((tag(" -- "), rest))),
+        ),
+        preceded(tag(" crashed -- "), rest).map(|message| TestLine::Crashed { test, message }),
+        value(
+            TestLine::UnexpectedOutput { test },
+            tag(" produced unexpected output:"),
+        ),
     ))
     .parse(i)
 }
 
 pub fn test_line(i: &[u8]) -> IResult<&[u8], TestLine<'_>> {
-    let (i, t) = alt((failed_or_crashed, skipped)).parse(i)?;
-    let (i, _) = done(i)?;
-    Ok((i, t))
+    all_consuming(alt((failed_or_crashed, skipped))).parse(i)
 }
 
 /// `Kill <WorkerThread #1 running test=test_x pid=1 time=1 sec> process group`,
 /// `PREFIX Waiting for <…> thread for 1 min`, 3.6 `Waiting for test_a, test_b (2 tests)`.
 pub fn main_process_line(i: &[u8]) -> IResult<&[u8], ()> {
-    let (i, _) = alt((
-        tag("Kill <"),
-        (opt(prefix), tag("Waiting for ")).map(|(_, t)| t),
-    ))
-    .parse(i)?;
-    Ok((&i[i.len()..], ()))
+    let start = alt((tag("Kill <"), preceded(opt(prefix), tag("Waiting for "))));
+    value((), (start, rest)).parse(i)
 }
 
 /// Buildbot's lines after a killed or finished step.
 pub fn buildbot_end_line(i: &[u8]) -> IResult<&[u8], ()> {
-    let (i, _) = alt((
+    let start = alt((
         tag("command timed out: "),
         tag("process killed by signal "),
         tag("program finished with exit code "),
-    ))
-    .parse(i)?;
-    Ok((&i[i.len()..], ()))
+    ));
+    value((), (start, rest)).parse(i)
 }
 
 #[cfg(test)]

@@ -1,16 +1,25 @@
 //! Verbose unittest output inside blocks (§10): U1–U4. They carry no event of their own but
 //! are recognised so they are never mistaken for regrtest lines.
 
-use super::util::{done, uint};
+use super::util::{failure, uint};
 use nom::{
     IResult, Parser,
     branch::alt,
     bytes::complete::tag,
     character::complete::{char, digit1},
-    combinator::{opt, rest},
+    combinator::{all_consuming, eof, recognize, rest, value, verify},
+    sequence::{delimited, preceded, terminated},
 };
 
-#[derive(Debug, Clone, PartialEq)]
+/// unittest's last word on a run (U4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnittestOutcome {
+    Ok,
+    Failed,
+    NoTestsRan,
+}
+
+#[derive(Debug, Clone, PartialEq, strum::IntoStaticStr)]
 pub enum UnittestLine<'a> {
     /// U1 `desc ... ok|FAIL|ERROR|skipped '…'|expected failure|unexpected success`
     Status { status: &'a [u8] },
@@ -21,96 +30,68 @@ pub enum UnittestLine<'a> {
     /// U3 `Ran 57 tests in 120.147s`
     Ran { tests: u64 },
     /// U4 `OK`, `FAILED (failures=1, skipped=6)`, `NO TESTS RAN`
-    Result { state: &'a [u8] },
+    Result {
+        state: &'a [u8],
+        outcome: UnittestOutcome,
+    },
 }
 
 fn status(i: &[u8]) -> IResult<&[u8], UnittestLine<'_>> {
     let Some(pos) = memchr::memmem::rfind(i, b" ... ") else {
-        return Err(nom::Err::Error(nom::error::Error::new(
-            i,
-            nom::error::ErrorKind::Tag,
-        )));
+        return failure(i, nom::error::ErrorKind::Tag);
     };
-    let tail = &i[pos + 5..];
-    let (r, st) = alt((
-        tag("ok"),
-        tag("FAIL"),
-        tag("ERROR"),
-        (tag("skipped "), rest).map(|(s, _): (&[u8], &[u8])| s),
-        tag("expected failure"),
-        tag("unexpected success"),
-    ))
-    .parse(tail)?;
-    if !r.is_empty() && !tail.starts_with(b"skipped ") {
-        return Err(nom::Err::Error(nom::error::Error::new(
-            i,
-            nom::error::ErrorKind::Eof,
-        )));
-    }
-    let st = if st.starts_with(b"skipped") {
-        &b"skipped"[..]
-    } else {
-        st
-    };
-    Ok((&i[i.len()..], UnittestLine::Status { status: st }))
+    let word = alt((
+        recognize((tag("ok"), eof)),
+        recognize((tag("FAIL"), eof)),
+        recognize((tag("ERROR"), eof)),
+        terminated(tag("skipped"), (char(' '), rest)),
+        recognize((tag("expected failure"), eof)),
+        recognize((tag("unexpected success"), eof)),
+    ));
+    word.map(|status| UnittestLine::Status { status })
+        .parse(&i[pos + 5..])
+}
+
+fn is_rule(i: &[u8]) -> bool {
+    i.len() == 70 && (i.iter().all(|&b| b == b'=') || i.iter().all(|&b| b == b'-'))
 }
 
 fn rule(i: &[u8]) -> IResult<&[u8], UnittestLine<'_>> {
-    let ok = i.len() == 70 && (i.iter().all(|&b| b == b'=') || i.iter().all(|&b| b == b'-'));
-    if ok {
-        Ok((&i[i.len()..], UnittestLine::Rule))
-    } else {
-        Err(nom::Err::Error(nom::error::Error::new(
-            i,
-            nom::error::ErrorKind::Verify,
-        )))
-    }
+    value(UnittestLine::Rule, verify(rest, is_rule)).parse(i)
 }
 
 fn failure_header(i: &[u8]) -> IResult<&[u8], UnittestLine<'_>> {
-    let (i, (what, _, desc)) = (
-        alt((tag("FAIL"), tag("ERROR"), tag("UNEXPECTED SUCCESS"))),
-        tag(": "),
-        rest,
-    )
-        .parse(i)?;
-    Ok((i, UnittestLine::FailureHeader { what, desc }))
+    let what = alt((tag("FAIL"), tag("ERROR"), tag("UNEXPECTED SUCCESS")));
+    (what, preceded(tag(": "), rest))
+        .map(|(what, desc)| UnittestLine::FailureHeader { what, desc })
+        .parse(i)
 }
 
 fn ran(i: &[u8]) -> IResult<&[u8], UnittestLine<'_>> {
-    let (i, (_, tests, _, _, _, _, _)) = (
+    let seconds = (digit1, char('.'), digit1, char('s'));
+    delimited(
         tag("Ran "),
         uint,
-        alt((tag(" tests in "), tag(" test in "))),
-        digit1,
-        char('.'),
-        digit1,
-        char('s'),
+        (alt((tag(" tests in "), tag(" test in "))), seconds),
     )
-        .parse(i)?;
-    Ok((i, UnittestLine::Ran { tests }))
+    .map(|tests| UnittestLine::Ran { tests })
+    .parse(i)
 }
 
 fn result(i: &[u8]) -> IResult<&[u8], UnittestLine<'_>> {
-    let start = i;
-    let (i, _) = (
-        alt((tag("OK"), tag("FAILED"), tag("NO TESTS RAN"))),
-        opt((tag(" ("), rest)),
-    )
-        .parse(i)?;
-    if start.starts_with(b"OK") && start.len() > 2 && !start.starts_with(b"OK (") {
-        return Err(nom::Err::Error(nom::error::Error::new(
-            i,
-            nom::error::ErrorKind::Verify,
-        )));
-    }
-    Ok((i, UnittestLine::Result { state: start }))
+    let outcome = alt((
+        value(UnittestOutcome::Ok, tag("OK")),
+        value(UnittestOutcome::Failed, tag("FAILED")),
+        value(UnittestOutcome::NoTestsRan, tag("NO TESTS RAN")),
+    ));
+    let counts = alt((eof, recognize((tag(" ("), rest))));
+    terminated(outcome, counts)
+        .map(|outcome| UnittestLine::Result { state: i, outcome })
+        .parse(i)
 }
 
 pub fn unittest_line(i: &[u8]) -> IResult<&[u8], UnittestLine<'_>> {
-    let (i, u) = alt((rule, ran, result, failure_header, status)).parse(i)?;
-    let (i, _) = done(i)?;
-    Ok((i, u))
+    all_consuming(alt((rule, ran, result, failure_header, status))).parse(i)
 }
 
 #[cfg(test)]
@@ -167,16 +148,25 @@ mod tests {
         assert_eq!(
             u("FAILED (failures=1, skipped=6)"),
             Some(UnittestLine::Result {
-                state: b"FAILED (failures=1, skipped=6)"
+                state: b"FAILED (failures=1, skipped=6)",
+                outcome: UnittestOutcome::Failed
             })
         );
-        assert_eq!(u("OK"), Some(UnittestLine::Result { state: b"OK" }));
+        assert_eq!(
+            u("OK"),
+            Some(UnittestLine::Result {
+                state: b"OK",
+                outcome: UnittestOutcome::Ok
+            })
+        );
         assert_eq!(
             u("NO TESTS RAN"),
             Some(UnittestLine::Result {
-                state: b"NO TESTS RAN"
+                state: b"NO TESTS RAN",
+                outcome: UnittestOutcome::NoTestsRan
             })
         );
         assert_eq!(u("OKAY"), None);
+        assert_eq!(u("FAILEDx"), None);
     }
 }

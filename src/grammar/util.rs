@@ -6,6 +6,7 @@ use nom::{
     bytes::complete::tag,
     character::complete::{char, digit1},
     combinator::{opt, recognize},
+    sequence::delimited,
 };
 
 /// An unsigned decimal number (saturating: a 40-digit "count" never panics).
@@ -54,11 +55,13 @@ pub fn test_name(i: &[u8]) -> IResult<&[u8], &[u8]> {
             Ok((&i[len..], &i[..len]))
         }
         Some(b'<') => tag("<regrtest worker>").parse(i),
-        _ => Err(nom::Err::Error(nom::error::Error::new(
-            i,
-            nom::error::ErrorKind::Alpha,
-        ))),
+        _ => failure(i, nom::error::ErrorKind::Alpha),
     }
+}
+
+/// TEST, or `'TEST'` in the repr quotes that 2.7–3.7 put around some names.
+pub fn quoted_test_name(i: &[u8]) -> IResult<&[u8], &[u8]> {
+    alt((delimited(char('\''), test_name, char('\'')), test_name)).parse(i)
 }
 
 fn dur_unit(i: &[u8]) -> IResult<&[u8], &[u8]> {
@@ -104,12 +107,16 @@ pub fn duration_seconds(text: &[u8]) -> Option<f64> {
     Some(total)
 }
 
+/// A parse failure at `i`, for the few parsers written by hand.
+pub fn failure<T>(i: &[u8], kind: nom::error::ErrorKind) -> IResult<&[u8], T> {
+    Err(nom::Err::Error(nom::error::Error::new(i, kind)))
+}
+
 /// The text inside one balanced pair of parentheses starting at `i[0] == b'('`,
 /// e.g. `(Exit code -11 (SIGSEGV))` gives `Exit code -11 (SIGSEGV)`.
 pub fn parenthesized(i: &[u8]) -> IResult<&[u8], &[u8]> {
-    let err = || nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Char));
     if i.first() != Some(&b'(') {
-        return Err(err());
+        return failure(i, nom::error::ErrorKind::Char);
     }
     let mut depth = 0usize;
     for (pos, &b) in i.iter().enumerate() {
@@ -124,19 +131,7 @@ pub fn parenthesized(i: &[u8]) -> IResult<&[u8], &[u8]> {
             _ => {}
         }
     }
-    Err(err())
-}
-
-/// Whole-line helper: succeed only when nothing is left.
-pub fn done(i: &[u8]) -> IResult<&[u8], ()> {
-    if i.is_empty() {
-        Ok((i, ()))
-    } else {
-        Err(nom::Err::Error(nom::error::Error::new(
-            i,
-            nom::error::ErrorKind::Eof,
-        )))
-    }
+    failure(i, nom::error::ErrorKind::Char)
 }
 
 #[cfg(test)]

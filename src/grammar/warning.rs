@@ -1,16 +1,17 @@
 //! `Warning -- …` lines (§5), `X was modified by test_y` with its `Before:`/`After:` lines
 //! (§5.1), and the forms some versions print without the prefix.
 
-use super::util::{int, test_name, uint};
+use super::util::{int, quoted_test_name, test_name, uint};
 use nom::{
     IResult, Parser,
     branch::alt,
     bytes::complete::{tag, take_till1, take_until},
     character::complete::char,
-    combinator::{opt, rest},
+    combinator::{opt, rest, value},
+    sequence::{delimited, preceded, terminated},
 };
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, strum::IntoStaticStr)]
 pub enum WarningLine<'a> {
     /// §5.1 `os.environ was modified by test_x`
     Modified { resource: &'a [u8], test: &'a [u8] },
@@ -37,7 +38,7 @@ pub enum WarningLine<'a> {
     DanglingThreads(&'a [u8]),
     /// W4 `Dangling processes: {...}`
     DanglingProcesses(&'a [u8]),
-    /// W5 `multiprocessing.Manager still has [...] active children after N seconds`
+    /// W5 `multiprocessing.Manager still has [...] active children after N seconds`: the list.
     ManagerChildren(&'a [u8]),
     /// W5 `Shared objects which still exist at manager shutdown:`
     ManagerSharedObjects,
@@ -70,137 +71,146 @@ pub fn warning_prefix(i: &[u8]) -> IResult<&[u8], &[u8]> {
 
 /// §5.1 head: `RES was modified by TEST`
 pub fn modified(i: &[u8]) -> IResult<&[u8], WarningLine<'_>> {
-    let (i, resource) = take_till1(|b| b == b' ')(i)?;
-    let (i, _) = tag(" was modified by ").parse(i)?;
-    let (i, test) = test_name(i)?;
-    let (i, _) = opt(char(' ')).parse(i)?;
-    Ok((i, WarningLine::Modified { resource, test }))
+    (
+        take_till1(|b| b == b' '),
+        preceded(tag(" was modified by "), test_name),
+        opt(char(' ')),
+    )
+        .map(|(resource, test, _)| WarningLine::Modified { resource, test })
+        .parse(i)
 }
 
 /// `  Before: VALUE` (two spaces before, one after)
 pub fn before(i: &[u8]) -> IResult<&[u8], WarningLine<'_>> {
-    let (i, _) = tag("  Before: ").parse(i)?;
-    Ok((&i[i.len()..], WarningLine::Before(i)))
+    preceded(tag("  Before: "), rest)
+        .map(WarningLine::Before)
+        .parse(i)
+}
+
+/// The value of an `After:` line: after its two spaces, without the trailing one.
+fn after_value(i: &[u8]) -> &[u8] {
+    let v = i
+        .strip_prefix(b"  ")
+        .or_else(|| i.strip_prefix(b" "))
+        .unwrap_or(i);
+    v.strip_suffix(b" ").unwrap_or(v)
 }
 
 /// `  After:  VALUE ` (two spaces after the colon, one trailing)
 pub fn after(i: &[u8]) -> IResult<&[u8], WarningLine<'_>> {
-    let (i, _) = tag("  After:").parse(i)?;
-    let value = i
-        .strip_prefix(b"  ")
-        .or_else(|| i.strip_prefix(b" "))
-        .unwrap_or(i);
-    let value = value.strip_suffix(b" ").unwrap_or(value);
-    Ok((&i[i.len()..], WarningLine::After(value)))
+    preceded(tag("  After:"), rest.map(after_value))
+        .map(WarningLine::After)
+        .parse(i)
 }
 
 fn leaked_temp_files(i: &[u8]) -> IResult<&[u8], WarningLine<'_>> {
-    let (i, test) = test_name(i)?;
-    let (i, (_, count, _)) = (tag(" leaked temporary files ("), uint, tag("): ")).parse(i)?;
-    Ok((
-        &i[i.len()..],
-        WarningLine::LeakedTempFiles {
-            test,
-            count,
-            files: i,
-        },
-    ))
+    (
+        test_name,
+        delimited(tag(" leaked temporary files ("), uint, tag("): ")),
+        rest,
+    )
+        .map(|(test, count, files)| WarningLine::LeakedTempFiles { test, count, files })
+        .parse(i)
 }
 
 fn reap_children(i: &[u8]) -> IResult<&[u8], WarningLine<'_>> {
-    let (i, (_, pid)) = (tag("reap_children() reaped child process "), uint).parse(i)?;
-    Ok((i, WarningLine::ReapChildren { pid }))
+    preceded(tag("reap_children() reaped child process "), uint)
+        .map(|pid| WarningLine::ReapChildren { pid })
+        .parse(i)
 }
 
 fn threading_cleanup(i: &[u8]) -> IResult<&[u8], WarningLine<'_>> {
-    let (i, _) = tag("threading_cleanup() failed to ").parse(i)?;
-    let dangling = match take_until::<_, _, nom::error::Error<&[u8]>>("dangling: ").parse(i) {
-        Ok((after, _)) => int(&after[10..]).ok().map(|(_, n)| n),
-        Err(_) => None,
-    };
-    Ok((&i[i.len()..], WarningLine::ThreadingCleanup { dangling }))
+    let dangling = opt(preceded((take_until("dangling: "), tag("dangling: ")), int));
+    (tag("threading_cleanup() failed to "), dangling, rest)
+        .map(|(_, dangling, _)| WarningLine::ThreadingCleanup { dangling })
+        .parse(i)
 }
 
 fn threading_cleanup_detail(i: &[u8]) -> IResult<&[u8], WarningLine<'_>> {
-    let (i, _) = alt((
+    let head = alt((
         tag("  before: thread count="),
         tag("  after: thread count="),
-    ))
-    .parse(i)?;
-    Ok((&i[i.len()..], WarningLine::ThreadingCleanupDetail))
+    ));
+    value(WarningLine::ThreadingCleanupDetail, (head, rest)).parse(i)
 }
 
 fn dangling(i: &[u8]) -> IResult<&[u8], WarningLine<'_>> {
     alt((
-        (tag("Dangling thread: "), rest).map(|(_, r)| WarningLine::DanglingThread(r)),
-        (tag("Dangling threads: "), rest).map(|(_, r)| WarningLine::DanglingThreads(r)),
-        (tag("Dangling processes: "), rest).map(|(_, r)| WarningLine::DanglingProcesses(r)),
+        preceded(tag("Dangling thread: "), rest).map(WarningLine::DanglingThread),
+        preceded(tag("Dangling threads: "), rest).map(WarningLine::DanglingThreads),
+        preceded(tag("Dangling processes: "), rest).map(WarningLine::DanglingProcesses),
     ))
     .parse(i)
 }
 
+/// W5: the repr of the children's list comes before ` active children after N seconds`.
 fn manager(i: &[u8]) -> IResult<&[u8], WarningLine<'_>> {
+    let children = alt((terminated(take_until(" active children"), rest), rest));
     alt((
-        (tag("multiprocessing.Manager still has "), rest)
-            .map(|(_, r)| WarningLine::ManagerChildren(r)),
-        tag("Shared objects which still exist at manager shutdown:")
-            .map(|_| WarningLine::ManagerSharedObjects),
+        preceded(tag("multiprocessing.Manager still has "), children)
+            .map(WarningLine::ManagerChildren),
+        value(
+            WarningLine::ManagerSharedObjects,
+            tag("Shared objects which still exist at manager shutdown:"),
+        ),
     ))
     .parse(i)
 }
 
 fn uncollectable(i: &[u8]) -> IResult<&[u8], WarningLine<'_>> {
-    let (i, test) = test_name(i)?;
-    let (i, (_, count, _)) = (tag(" created "), uint, tag(" uncollectable object(s)")).parse(i)?;
-    let (i, _) = opt(char('.')).parse(i)?;
-    let test = if test == b"test" { None } else { Some(test) };
-    Ok((i, WarningLine::Uncollectable { test, count }))
+    (
+        test_name,
+        delimited(tag(" created "), uint, tag(" uncollectable object(s)")),
+        opt(char('.')),
+    )
+        .map(|(test, count, _)| WarningLine::Uncollectable {
+            // W8b says `test created …` without naming one
+            test: (test != b"test").then_some(test),
+            count,
+        })
+        .parse(i)
 }
 
 fn left_behind(i: &[u8]) -> IResult<&[u8], WarningLine<'_>> {
-    let (i, quote) = opt(char('\'')).parse(i)?;
-    let (i, test) = test_name(i)?;
-    let (i, _) = if quote.is_some() {
-        char('\'').parse(i).map(|(i, _)| (i, ()))?
-    } else {
-        (i, ())
-    };
-    let (i, _) = tag(" left behind ").parse(i)?;
-    let (i, what) = alt((tag("file"), tag("directory"))).parse(i)?;
-    let (i, _) = tag(" ").parse(i)?;
-    Ok((
-        &i[i.len()..],
-        WarningLine::LeftBehind {
-            test,
-            what,
-            path: i,
-        },
-    ))
+    (
+        quoted_test_name,
+        delimited(
+            tag(" left behind "),
+            alt((tag("file"), tag("directory"))),
+            tag(" "),
+        ),
+        rest,
+    )
+        .map(|(test, what, path)| WarningLine::LeftBehind { test, what, path })
+        .parse(i)
 }
 
 fn misc(i: &[u8]) -> IResult<&[u8], WarningLine<'_>> {
+    let exception = take_till1(|b: u8| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'.'));
     alt((
-        tag("Unraisable exception").map(|_| WarningLine::Unraisable),
-        (
-            tag("Uncaught thread exception: "),
-            take_till1(|b: u8| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'.')),
-        )
-            .map(|(_, exception)| WarningLine::UncaughtThreadException { exception }),
-        tag("regrtest worker thread failed").map(|_| WarningLine::WorkerThreadFailed),
-        alt((
-            tag("Failed to kill "),
-            tag("Failed to wait for "),
-            tag("Failed to join "),
-        ))
-        .map(|_| WarningLine::WorkerCleanupFailed),
-        tag("rerun failed to parse ").map(|_| WarningLine::RerunParseFailed),
+        value(WarningLine::Unraisable, tag("Unraisable exception")),
+        preceded(tag("Uncaught thread exception: "), exception)
+            .map(|exception| WarningLine::UncaughtThreadException { exception }),
+        value(
+            WarningLine::WorkerThreadFailed,
+            tag("regrtest worker thread failed"),
+        ),
+        value(
+            WarningLine::WorkerCleanupFailed,
+            alt((
+                tag("Failed to kill "),
+                tag("Failed to wait for "),
+                tag("Failed to join "),
+            )),
+        ),
+        value(WarningLine::RerunParseFailed, tag("rerun failed to parse ")),
     ))
     .parse(i)
 }
 
-/// The text after `Warning -- `.
+/// The text after `Warning -- `: a known warning, else `Other` (never an error).
 pub fn warning_body(i: &[u8]) -> IResult<&[u8], WarningLine<'_>> {
-    let (rest_, w) = alt((
+    let known = alt((
         before,
         after,
         threading_cleanup_detail,
@@ -213,32 +223,28 @@ pub fn warning_body(i: &[u8]) -> IResult<&[u8], WarningLine<'_>> {
         uncollectable,
         left_behind,
         misc,
-    ))
-    .parse(i)
-    .unwrap_or((&i[i.len()..], WarningLine::Other(i)));
-    Ok((&rest_[rest_.len()..], w))
+    ));
+    terminated(alt((known, rest.map(WarningLine::Other))), rest).parse(i)
 }
 
 /// A whole `Warning -- …` line.
 pub fn warning_line(i: &[u8]) -> IResult<&[u8], WarningLine<'_>> {
-    let (i, _) = warning_prefix(i)?;
-    warning_body(i)
+    preceded(warning_prefix, warning_body).parse(i)
 }
 
 /// The forms printed without `Warning -- ` in some versions: bare `Before:`/`After:` lines
 /// (≤3.10), `Dangling thread:` (3.7), `reap_children()` (3.6/3.7), `left behind` (2.7–3.6),
 /// and W8b `Warning: test created N uncollectable object(s).`.
 pub fn bare_warning_line(i: &[u8]) -> IResult<&[u8], WarningLine<'_>> {
-    let (i, w) = alt((
+    let known = alt((
         before,
         after,
         dangling,
         reap_children,
         left_behind,
-        (tag("Warning: "), uncollectable).map(|(_, w)| w),
-    ))
-    .parse(i)?;
-    Ok((&i[i.len()..], w))
+        preceded(tag("Warning: "), uncollectable),
+    ));
+    terminated(known, rest).parse(i)
 }
 
 #[cfg(test)]

@@ -77,6 +77,19 @@ impl<R: Read> Buffer<R> {
     }
 }
 
+impl<R: Read> Buffer<R> {
+    /// Read until the buffer holds the head that decides the stream-prefix form:
+    /// `SNIFF_LINES` lines, or all there is.
+    fn fill_head(&mut self) -> io::Result<()> {
+        loop {
+            let lines = memchr::memchr_iter(b'\n', &self.buf[..self.end]).count();
+            if lines >= SNIFF_LINES || self.end >= LINE_CAP || !self.fill()? {
+                return Ok(());
+            }
+        }
+    }
+}
+
 /// Call `f` for every line of `reader`, normalised (see `normalize`). The buildbot channel
 /// prefix is decided from the first `SNIFF_LINES` lines of this stream. Returns the number of
 /// lines read; on a read error the lines before it have been delivered.
@@ -96,17 +109,8 @@ pub fn for_each_line<R: Read>(reader: R, mut f: impl FnMut(Line<'_>)) -> Result<
         })
     };
 
-    // the head decides the stream-prefix form: read until it holds enough lines (or all)
-    loop {
-        let lines = memchr::memchr_iter(b'\n', &b.buf[..b.end]).count();
-        if lines >= SNIFF_LINES || b.end >= LINE_CAP {
-            break;
-        }
-        match b.fill() {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return fail(0, e),
-        }
+    if let Err(e) = b.fill_head() {
+        return fail(0, e);
     }
     let prefix = StreamPrefix::detect(b.buf[..b.end].split(|&c| c == b'\n').take(SNIFF_LINES));
 

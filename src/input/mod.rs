@@ -17,14 +17,6 @@ pub enum Source {
 }
 
 impl Source {
-    pub fn from_arg(arg: &str) -> Source {
-        if arg == "-" {
-            Source::Stdin
-        } else {
-            Source::Path(arg.into())
-        }
-    }
-
     /// The `source` column: the path as given, `-` for stdin.
     pub fn name(&self) -> String {
         match self {

@@ -1,5 +1,6 @@
 //! The leak-classification rules of `grammars/leak-classes.rules`: masks and class names.
 
+use crate::text::fit;
 use regex::Regex;
 use std::borrow::Cow;
 
@@ -26,7 +27,7 @@ pub struct Rules {
     classes: Vec<Rule>,
 }
 
-/// The longest an unclassified item is shown.
+/// The most of an unclassified item that is shown (then `…`).
 const ITEM_MAX: usize = 60;
 
 impl Rules {
@@ -116,15 +117,7 @@ impl Rules {
                 };
             }
         }
-        cut(masked, ITEM_MAX)
-    }
-}
-
-/// At most `max` characters of `s`, never splitting a character.
-pub fn cut(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        Some((end, _)) => format!("{}…", &s[..end]),
-        None => s.to_string(),
+        fit(masked, ITEM_MAX + 1).into_owned()
     }
 }
 

@@ -1,4 +1,5 @@
 use super::{Cell, RowWriter, Totals};
+use crate::text::fit;
 use std::io::{self, Write};
 
 /// Columns aligned to their widest cell, shrunk to fit the terminal (long cells are cut with
@@ -36,17 +37,8 @@ fn chars(s: &str) -> usize {
     s.chars().count()
 }
 
-fn cut(s: &str, width: usize) -> String {
-    if chars(s) <= width {
-        return s.to_string();
-    }
-    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
-    out.push('…');
-    out
-}
-
 /// Column widths that fit `total`: the widest columns give way first, none below 4.
-fn fit(mut widths: Vec<usize>, total: usize) -> Vec<usize> {
+fn fit_widths(mut widths: Vec<usize>, total: usize) -> Vec<usize> {
     let gaps = widths.len().saturating_sub(1) * 2;
     while widths.iter().sum::<usize>() + gaps > total {
         let Some((i, &w)) = widths.iter().enumerate().max_by_key(|(_, w)| **w) else {
@@ -86,7 +78,7 @@ impl<W: Write> RowWriter for TableRows<W> {
                     .unwrap_or(0)
             })
             .collect();
-        let widths = fit(natural, self.width);
+        let widths = fit_widths(natural, self.width);
         let numeric: Vec<bool> = (0..self.columns.len())
             .map(|i| {
                 self.rows
@@ -99,7 +91,7 @@ impl<W: Write> RowWriter for TableRows<W> {
                 .iter()
                 .enumerate()
                 .map(|(i, c)| {
-                    let c = cut(c, widths[i]);
+                    let c = fit(c, widths[i]);
                     if numeric[i] {
                         format!("{c:>w$}", w = widths[i])
                     } else {

@@ -1,10 +1,11 @@
 //! One row of `flakelog events`.
 
-use serde::Serialize;
+use crate::kind::Kind;
+use crate::leak::Leaked;
+use std::borrow::Cow;
 
 /// Which pass of a run a line belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Phase {
     #[default]
     Main,
@@ -20,6 +21,17 @@ impl Phase {
     }
 }
 
+/// The rest of what an event says, beyond its kind, resource and count.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Detail {
+    #[default]
+    None,
+    /// As the log words it: outcome detail, refleak deltas, a pid, error text.
+    Text(String),
+    /// What leaked, item by item (`modified`, `dangling_*`, `manager_children`).
+    Leaked(Leaked),
+}
+
 /// An event found in a log; owned, so it can leave the worker that parsed it. It travels with
 /// its run's `RunInfo` (run index, python, builder, …); the output layer adds the source.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,11 +40,12 @@ pub struct Event {
     pub line: u64,
     pub phase: Phase,
     pub test: Option<String>,
-    /// One word of the vocabulary in README.md (`failed`, `modified`, `refleak`, …).
-    pub kind: &'static str,
+    pub kind: Kind,
     pub resource: Option<String>,
     pub count: Option<i64>,
-    pub detail: Option<String>,
+    pub detail: Detail,
+    /// The line this came from was longer than `LINE_CAP` and was cut.
+    pub is_cut: bool,
     /// Seconds from the line's ELAPSED prefix.
     pub elapsed: Option<u64>,
     pub load_avg: Option<f64>,
@@ -41,77 +54,88 @@ pub struct Event {
 }
 
 impl Event {
-    /// Say in `detail` that the line this came from was cut to `LINE_CAP` bytes.
-    pub fn note_cut(&mut self) {
+    /// An event with nothing but where it is, what it is and whose it is.
+    pub fn new(line: u64, phase: Phase, kind: Kind, test: Option<String>) -> Event {
+        Event {
+            line,
+            phase,
+            test,
+            kind,
+            resource: None,
+            count: None,
+            detail: Detail::None,
+            is_cut: false,
+            elapsed: None,
+            load_avg: None,
+            running: None,
+        }
+    }
+
+    /// The objects this event says leaked, with how many of each (`top_leaked`).
+    pub fn leaked_objects(&self) -> impl Iterator<Item = (&str, u64)> {
+        let items = match &self.detail {
+            Detail::Leaked(l) if self.kind.names_leaked_objects() => l.items.as_slice(),
+            _ => &[],
+        };
+        items
+            .iter()
+            .filter(|i| i.is_leaked_object())
+            .map(|i| (i.name.as_str(), i.count))
+    }
+
+    /// The `detail` column: the text or the leak, and a note when the line was cut.
+    pub fn detail_text(&self) -> Option<Cow<'_, str>> {
+        let text: Option<Cow<'_, str>> = match &self.detail {
+            Detail::None => None,
+            Detail::Text(t) => Some(Cow::Borrowed(t)),
+            Detail::Leaked(l) => Some(Cow::Owned(l.to_string())),
+        };
+        if !self.is_cut {
+            return text;
+        }
         let note = format!("[line cut at {} MiB]", crate::input::lines::LINE_CAP >> 20);
-        self.detail = Some(match self.detail.take() {
+        Some(Cow::Owned(match text {
             Some(d) if !d.is_empty() => format!("{d} {note}"),
             _ => note,
-        });
+        }))
     }
 }
 
-/// The `kind` vocabulary of README.md, in its three groups.
-pub mod kinds {
-    /// A test file's result in a phase (`Outcome::kind`).
-    pub const OUTCOMES: [&str; 10] = [
-        "passed",
-        "failed",
-        "env_changed",
-        "skipped",
-        "resource_denied",
-        "ran_no_tests",
-        "interrupted",
-        "crashed",
-        "timed_out",
-        "worker_bug",
-    ];
-    /// Derived at the end of a run.
-    pub const DERIVED: [&str; 1] = ["flaky"];
-    /// Warnings and leaks.
-    pub const WARNINGS: [&str; 15] = [
-        "modified",
-        "dangling_thread",
-        "dangling_process",
-        "reap_children",
-        "threading_cleanup",
-        "uncollectable",
-        "leaked_temp_files",
-        "left_behind",
-        "unraisable",
-        "uncaught_thread_exception",
-        "manager_children",
-        "refleak",
-        "refleak_fine",
-        "timeout",
-        "fatal_error",
-    ];
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::leak::{Change, LeakedItem};
 
-    /// Every kind, in the order above.
-    pub fn all() -> impl Iterator<Item = &'static str> {
-        OUTCOMES.into_iter().chain(DERIVED).chain(WARNINGS)
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use crate::grammar::progress::Outcome;
-
-        #[test]
-        fn outcomes_are_the_outcome_words() {
-            let all = [
-                Outcome::Passed,
-                Outcome::Failed,
-                Outcome::EnvChanged,
-                Outcome::Skipped,
-                Outcome::ResourceDenied,
-                Outcome::RanNoTests,
-                Outcome::Interrupted,
-                Outcome::Crashed,
-                Outcome::TimedOut,
-                Outcome::WorkerBug,
-            ];
-            assert_eq!(all.map(Outcome::kind), super::OUTCOMES);
-            assert_eq!(super::all().count(), 26);
-        }
+    #[test]
+    fn detail_is_the_text_or_the_leak_and_says_when_cut() {
+        let mut e = Event::new(1, Phase::Main, Kind::Modified, None);
+        assert_eq!(e.detail_text(), None);
+        e.detail = Detail::Leaked(Leaked {
+            items: vec![
+                LeakedItem {
+                    name: "Thread".into(),
+                    count: 2,
+                    change: Change::Added,
+                },
+                LeakedItem {
+                    name: "PATH".into(),
+                    count: 1,
+                    change: Change::ValueChanged,
+                },
+            ],
+        });
+        assert_eq!(e.detail_text().as_deref(), Some("+Thread*2; ~PATH"));
+        assert_eq!(e.leaked_objects().collect::<Vec<_>>(), vec![("Thread", 2)]);
+        e.is_cut = true;
+        assert_eq!(
+            e.detail_text().as_deref(),
+            Some("+Thread*2; ~PATH [line cut at 4 MiB]")
+        );
+        e.detail = Detail::None;
+        assert_eq!(e.detail_text().as_deref(), Some("[line cut at 4 MiB]"));
+        // only leak kinds name leaked objects
+        let mut t = Event::new(1, Phase::Main, Kind::Failed, None);
+        t.detail = Detail::Text("(2 failures)".into());
+        assert_eq!(t.leaked_objects().count(), 0);
     }
 }

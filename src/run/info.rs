@@ -1,9 +1,7 @@
 //! One regrtest run as a whole: what its header says, and what its tests came to.
 
-use serde::Serialize;
-
 /// Facts about a run, for the `runs` table and for the run columns of `events` and `stats`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RunInfo {
     /// 0-based index of the run within its source.
     pub run: u32,
@@ -44,48 +42,6 @@ pub struct RunInfo {
     pub last_line: u64,
 }
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
-/// `(main, Dec 15 2023, 13:32:22) [GCC 12.2.0]` → (branch, commit, date).
-pub fn parse_build(build: &str) -> (Option<String>, Option<String>, Option<String>) {
-    let Some(inner) = build.strip_prefix('(').and_then(|b| b.split(')').next()) else {
-        return (None, None, None);
-    };
-    let mut parts = inner.split(", ");
-    let (branch, commit) = match parts.next() {
-        Some(first) if !first.is_empty() => {
-            let (reference, commit) = match first.split_once(':') {
-                Some((r, c)) => (r, Some(c.to_string())),
-                None => (first, None),
-            };
-            let name = reference
-                .strip_prefix("heads/")
-                .or_else(|| reference.strip_prefix("tags/"))
-                .unwrap_or(reference);
-            (
-                Some(name.to_string()).filter(|n| !n.is_empty()),
-                commit.filter(|c| !c.is_empty()),
-            )
-        }
-        _ => (None, None),
-    };
-    let date = parts.next().and_then(parse_date);
-    (branch, commit, date)
-}
-
-/// `Dec 15 2023` / `Dec  7 2023` → `2023-12-15`.
-fn parse_date(text: &str) -> Option<String> {
-    let mut words = text.split_whitespace();
-    let name = words.next()?;
-    let month = MONTHS.iter().position(|m| *m == name)? + 1;
-    let day: u32 = words.next()?.parse().ok()?;
-    let year: u32 = words.next()?.parse().ok()?;
-    ((1..=31).contains(&day) && (1970..=9999).contains(&year))
-        .then(|| format!("{year:04}-{month:02}-{day:02}"))
-}
-
 /// The buildbot worker directory in a cwd path: the component after `buildarea` (or
 /// `buildbot` on Windows workers) that is followed by `build`.
 pub fn builder_from_cwd(cwd: &str) -> Option<String> {
@@ -99,34 +55,6 @@ pub fn builder_from_cwd(cwd: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn build_text_gives_branch_commit_date() {
-        assert_eq!(
-            parse_build("(main, Dec 15 2023, 13:32:22) [GCC 12.2.0]"),
-            (Some("main".into()), None, Some("2023-12-15".into()))
-        );
-        assert_eq!(
-            parse_build("(heads/main:abc1234, Dec  7 2023, 13:32:22) [GCC]"),
-            (
-                Some("main".into()),
-                Some("abc1234".into()),
-                Some("2023-12-07".into())
-            )
-        );
-        assert_eq!(
-            parse_build(
-                "(tags/v3.9.18:8f2d7f5, Aug 24 2023, 17:31:07) [MSC v.1929 64 bit (AMD64)]"
-            ),
-            (
-                Some("v3.9.18".into()),
-                Some("8f2d7f5".into()),
-                Some("2023-08-24".into())
-            )
-        );
-        assert_eq!(parse_build(""), (None, None, None));
-        assert_eq!(parse_build("(main, Smarch 40 2023, x)").2, None);
-    }
 
     #[test]
     fn builder_from_buildbot_cwd() {

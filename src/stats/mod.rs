@@ -2,6 +2,7 @@
 //! `merge` is associative and commutative, so parallel workers can merge in any order and the
 //! result is the same as one thread's.
 
+use crate::kind::Kind;
 use crate::run::{Event, RunInfo};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet};
@@ -45,16 +46,16 @@ type Order = (usize, u64);
 struct KeyIds {
     group: u32,
     test: u32,
-    kind: &'static str,
+    kind: Kind,
     resource: u32,
 }
 
 /// A row's key, resolved.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Key {
     pub group: Vec<String>,
     pub test: String,
-    pub kind: &'static str,
+    pub kind: Kind,
     pub resource: String,
 }
 
@@ -115,34 +116,6 @@ impl Aggregate {
                 .join("; "),
         )
     }
-}
-
-/// The objects a leak event names, with multiplicity: `+SpawnProcess; +Thread*2` (what was
-/// added, for `modified`), `SpawnProcess*2; Thread` (for `dangling_*`).
-fn leaked_objects(event: &Event) -> Vec<(String, u64)> {
-    let leaky = matches!(
-        event.kind,
-        "modified" | "dangling_thread" | "dangling_process" | "manager_children"
-    );
-    let Some(detail) = event.detail.as_deref().filter(|_| leaky) else {
-        return Vec::new();
-    };
-    detail
-        .split("; ")
-        .filter_map(|token| {
-            let token = match token.as_bytes().first() {
-                Some(b'+') => &token[1..],
-                Some(b'-' | b'~') => return None,
-                _ if event.kind == "modified" => return None,
-                _ => token,
-            };
-            let (name, n) = match token.rsplit_once('*') {
-                Some((name, n)) => (name, n.parse().unwrap_or(1)),
-                None => (token, 1),
-            };
-            (!name.is_empty()).then(|| (name.to_string(), n))
-        })
-        .collect()
 }
 
 /// Strings stored once, referred to by number: a test name is compared and hashed as a `u32`
@@ -248,8 +221,13 @@ impl Summary {
             agg.events += 1;
             agg.first = min_opt(agg.first, Some(at));
             agg.last = max_opt(agg.last, Some(at));
-            for (object, n) in leaked_objects(e) {
-                *agg.leaked.entry(object).or_insert(0) += n;
+            for (object, n) in e.leaked_objects() {
+                match agg.leaked.get_mut(object) {
+                    Some(total) => *total += n,
+                    None => {
+                        agg.leaked.insert(object.to_string(), n);
+                    }
+                }
             }
             if keys_in_run.insert(key) {
                 agg.runs += 1;
@@ -326,12 +304,12 @@ impl Summary {
 
     /// The rows, filtered and sorted: `runs` descending, then test, kind, resource, group.
     /// With no `kinds`, every kind but `passed` (which still counts in `runs_with_test`).
-    pub fn rows(&self, min_runs: u64, kinds: &[String]) -> Vec<Row> {
-        let wanted = |kind: &str| {
+    pub fn rows(&self, min_runs: u64, kinds: &[Kind]) -> Vec<Row> {
+        let wanted = |kind: Kind| {
             if kinds.is_empty() {
-                kind != "passed"
+                kind != Kind::Passed
             } else {
-                kinds.iter().any(|x| x == kind)
+                kinds.contains(&kind)
             }
         };
         let mut rows: Vec<Row> = self
@@ -357,11 +335,12 @@ impl Summary {
             .collect();
         rows.sort_by(|a, b| {
             b.agg.runs.cmp(&a.agg.runs).then_with(|| {
-                (&a.key.test, a.key.kind, &a.key.resource, &a.key.group).cmp(&(
-                    &b.key.test,
-                    b.key.kind,
-                    &b.key.resource,
-                    &b.key.group,
+                let (a, b) = (&a.key, &b.key);
+                (&a.test, a.kind.as_str(), &a.resource, &a.group).cmp(&(
+                    &b.test,
+                    b.kind.as_str(),
+                    &b.resource,
+                    &b.group,
                 ))
             })
         });
@@ -372,21 +351,23 @@ impl Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::run::Phase;
+    use crate::leak::{Change, Leaked, LeakedItem};
+    use crate::run::{Detail, Phase};
 
-    fn ev(line: u64, test: &str, kind: &'static str, detail: Option<&str>) -> Event {
-        Event {
-            line,
-            phase: Phase::Main,
-            test: Some(test.into()),
-            kind,
-            resource: None,
-            count: None,
-            detail: detail.map(Into::into),
-            elapsed: None,
-            load_avg: None,
-            running: None,
+    fn ev(line: u64, test: &str, kind: Kind, leaked: &[(&str, u64, Change)]) -> Event {
+        let mut e = Event::new(line, Phase::Main, kind, Some(test.into()));
+        if !leaked.is_empty() {
+            let items = leaked
+                .iter()
+                .map(|&(name, count, change)| LeakedItem {
+                    name: name.into(),
+                    count,
+                    change,
+                })
+                .collect();
+            e.detail = Detail::Leaked(Leaked { items });
         }
+        e
     }
 
     fn run(builder: &str, date: &str) -> RunInfo {
@@ -403,15 +384,24 @@ mod tests {
             ..Summary::default()
         };
         let events = [
-            ev(1, "test_a", "passed", None),
-            ev(2, "test_b", "env_changed", None),
+            ev(1, "test_a", Kind::Passed, &[]),
+            ev(2, "test_b", Kind::EnvChanged, &[]),
             ev(
                 3,
                 "test_b",
-                "modified",
-                Some("+SpawnProcess; +Thread*2; -Foo"),
+                Kind::Modified,
+                &[
+                    ("SpawnProcess", 1, Change::Added),
+                    ("Thread", 2, Change::Added),
+                    ("Foo", 1, Change::Removed),
+                ],
             ),
-            ev(4, "test_b", "modified", Some("+SpawnProcess")),
+            ev(
+                4,
+                "test_b",
+                Kind::Modified,
+                &[("SpawnProcess", 1, Change::Added)],
+            ),
         ];
         let date = format!("2024-0{}-01", order + 1);
         s.add_run(
@@ -424,17 +414,13 @@ mod tests {
         s
     }
 
-    const ALL: [&str; 3] = ["passed", "env_changed", "modified"];
-
-    fn all() -> Vec<String> {
-        ALL.iter().map(|k| k.to_string()).collect()
-    }
+    const ALL: [Kind; 3] = [Kind::Passed, Kind::EnvChanged, Kind::Modified];
 
     #[test]
     fn counts_runs_events_and_denominators() {
         let s = sample(0).merge(sample(1)).merge(sample(2));
         let rows = s.rows(0, &[]);
-        let r = rows.iter().find(|r| r.key.kind == "modified").unwrap();
+        let r = rows.iter().find(|r| r.key.kind == Kind::Modified).unwrap();
         assert_eq!(
             (
                 r.key.test.as_str(),
@@ -464,7 +450,7 @@ mod tests {
     fn merge_is_order_independent() {
         let a = sample(0).merge(sample(1)).merge(sample(2));
         let b = sample(2).merge(sample(0).merge(sample(1)));
-        assert_eq!(a.rows(0, &all()), b.rows(0, &all()));
+        assert_eq!(a.rows(0, &ALL), b.rows(0, &ALL));
         assert_eq!((a.files, a.runs, a.events), (b.files, b.runs, b.events));
     }
 
@@ -475,14 +461,14 @@ mod tests {
             0,
             "a",
             &run("b", "2024-01-01"),
-            &[ev(1, "test.test_asyncio.test_tasks", "failed", None)],
+            &[ev(1, "test.test_asyncio.test_tasks", Kind::Failed, &[])],
             &[],
         );
         s.add_run(
             1,
             "b",
             &run("b", "2024-01-02"),
-            &[ev(1, "test_asyncio.test_tasks", "failed", None)],
+            &[ev(1, "test_asyncio.test_tasks", Kind::Failed, &[])],
             &[],
         );
         let rows = s.rows(0, &[]);
@@ -500,19 +486,19 @@ mod tests {
             1,
             "g.log",
             &run("x", "2024-05-01"),
-            &[ev(9, "test_z", "failed", None)],
+            &[ev(9, "test_z", Kind::Failed, &[])],
             &[],
         );
-        let kinds: Vec<&str> = s.rows(0, &[]).iter().map(|r| r.key.kind).collect();
-        assert_eq!(kinds, vec!["env_changed", "modified", "failed"]);
+        let kinds: Vec<Kind> = s.rows(0, &[]).iter().map(|r| r.key.kind).collect();
+        assert_eq!(kinds, vec![Kind::EnvChanged, Kind::Modified, Kind::Failed]);
         let passed: Vec<String> = s
-            .rows(0, &["passed".into()])
+            .rows(0, &[Kind::Passed])
             .into_iter()
             .map(|r| r.key.test)
             .collect();
         assert_eq!(passed, vec!["test_a"]);
         let failed: Vec<String> = s
-            .rows(0, &["failed".into()])
+            .rows(0, &[Kind::Failed])
             .into_iter()
             .map(|r| r.key.test)
             .collect();
@@ -531,7 +517,7 @@ mod tests {
                 order,
                 "f",
                 &run("b", date),
-                &[ev(1, "test_a", "failed", None)],
+                &[ev(1, "test_a", Kind::Failed, &[])],
                 &[GroupBy::Month],
             );
         }

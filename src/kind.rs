@@ -1,0 +1,222 @@
+//! The `kind` vocabulary: what an event is. One enum, in one place; its words exist as text
+//! only here (`as_str`), at the output edge and on the command line (`--kind`).
+
+/// What happened, in the three groups README.md lists: a test file's outcome in a phase,
+/// what is derived at the end of a run, and warnings or leaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    // outcomes of a test file, one per phase
+    Passed,
+    Failed,
+    EnvChanged,
+    Skipped,
+    ResourceDenied,
+    RanNoTests,
+    Interrupted,
+    Crashed,
+    TimedOut,
+    WorkerBug,
+    // derived at the end of a run
+    Flaky,
+    // warnings and leaks
+    Modified,
+    DanglingThread,
+    DanglingProcess,
+    ReapChildren,
+    ThreadingCleanup,
+    Uncollectable,
+    LeakedTempFiles,
+    LeftBehind,
+    Unraisable,
+    UncaughtThreadException,
+    ManagerChildren,
+    Refleak,
+    RefleakFine,
+    Timeout,
+    FatalError,
+}
+
+/// The three groups of the vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KindGroup {
+    Outcome,
+    Derived,
+    Warning,
+}
+
+impl Kind {
+    /// Every kind, in README.md's order.
+    pub const ALL: [Kind; 26] = [
+        Kind::Passed,
+        Kind::Failed,
+        Kind::EnvChanged,
+        Kind::Skipped,
+        Kind::ResourceDenied,
+        Kind::RanNoTests,
+        Kind::Interrupted,
+        Kind::Crashed,
+        Kind::TimedOut,
+        Kind::WorkerBug,
+        Kind::Flaky,
+        Kind::Modified,
+        Kind::DanglingThread,
+        Kind::DanglingProcess,
+        Kind::ReapChildren,
+        Kind::ThreadingCleanup,
+        Kind::Uncollectable,
+        Kind::LeakedTempFiles,
+        Kind::LeftBehind,
+        Kind::Unraisable,
+        Kind::UncaughtThreadException,
+        Kind::ManagerChildren,
+        Kind::Refleak,
+        Kind::RefleakFine,
+        Kind::Timeout,
+        Kind::FatalError,
+    ];
+
+    /// The `kind` column value.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Kind::Passed => "passed",
+            Kind::Failed => "failed",
+            Kind::EnvChanged => "env_changed",
+            Kind::Skipped => "skipped",
+            Kind::ResourceDenied => "resource_denied",
+            Kind::RanNoTests => "ran_no_tests",
+            Kind::Interrupted => "interrupted",
+            Kind::Crashed => "crashed",
+            Kind::TimedOut => "timed_out",
+            Kind::WorkerBug => "worker_bug",
+            Kind::Flaky => "flaky",
+            Kind::Modified => "modified",
+            Kind::DanglingThread => "dangling_thread",
+            Kind::DanglingProcess => "dangling_process",
+            Kind::ReapChildren => "reap_children",
+            Kind::ThreadingCleanup => "threading_cleanup",
+            Kind::Uncollectable => "uncollectable",
+            Kind::LeakedTempFiles => "leaked_temp_files",
+            Kind::LeftBehind => "left_behind",
+            Kind::Unraisable => "unraisable",
+            Kind::UncaughtThreadException => "uncaught_thread_exception",
+            Kind::ManagerChildren => "manager_children",
+            Kind::Refleak => "refleak",
+            Kind::RefleakFine => "refleak_fine",
+            Kind::Timeout => "timeout",
+            Kind::FatalError => "fatal_error",
+        }
+    }
+
+    /// The kind a column value names.
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    pub const fn group(self) -> KindGroup {
+        match self {
+            Kind::Passed
+            | Kind::Failed
+            | Kind::EnvChanged
+            | Kind::Skipped
+            | Kind::ResourceDenied
+            | Kind::RanNoTests
+            | Kind::Interrupted
+            | Kind::Crashed
+            | Kind::TimedOut
+            | Kind::WorkerBug => KindGroup::Outcome,
+            Kind::Flaky => KindGroup::Derived,
+            _ => KindGroup::Warning,
+        }
+    }
+
+    /// A test file's result in a phase.
+    pub fn is_outcome(self) -> bool {
+        self.group() == KindGroup::Outcome
+    }
+
+    /// A warning or leak.
+    pub fn is_warning(self) -> bool {
+        self.group() == KindGroup::Warning
+    }
+
+    /// An outcome that is a failure of the run: what `failed`, `failed again` and the
+    /// corpus's failure precision count (`interrupted` and `worker_bug` included).
+    pub fn is_failure_outcome(self) -> bool {
+        matches!(
+            self,
+            Kind::Failed
+                | Kind::EnvChanged
+                | Kind::Crashed
+                | Kind::TimedOut
+                | Kind::Interrupted
+                | Kind::WorkerBug
+        )
+    }
+
+    /// Kinds whose events name leaked objects (`top_leaked`).
+    pub fn names_leaked_objects(self) -> bool {
+        matches!(
+            self,
+            Kind::Modified | Kind::DanglingThread | Kind::DanglingProcess | Kind::ManagerChildren
+        )
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `--kind`: clap checks the value against the vocabulary and lists it on a mistake.
+impl clap::ValueEnum for Kind {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Kind::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        for k in Kind::ALL {
+            assert_eq!(Kind::from_name(k.as_str()), Some(k));
+        }
+        let names: std::collections::BTreeSet<&str> =
+            Kind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(names.len(), Kind::ALL.len());
+        assert_eq!(Kind::from_name("modifed"), None);
+    }
+
+    #[test]
+    fn groups_partition_the_vocabulary() {
+        let count = |g| Kind::ALL.iter().filter(|k| k.group() == g).count();
+        assert_eq!(
+            (
+                count(KindGroup::Outcome),
+                count(KindGroup::Derived),
+                count(KindGroup::Warning)
+            ),
+            (10, 1, 15)
+        );
+        // the order of ALL is the groups' order
+        let groups: Vec<KindGroup> = Kind::ALL.iter().map(|k| k.group()).collect();
+        let mut sorted = groups.clone();
+        sorted.sort_by_key(|g| *g as u8);
+        assert_eq!(groups, sorted);
+        assert!(Kind::Interrupted.is_failure_outcome() && !Kind::Passed.is_failure_outcome());
+    }
+
+    #[test]
+    fn clap_accepts_the_words_and_nothing_else() {
+        use clap::ValueEnum;
+        assert_eq!(Kind::from_str("env_changed", false), Ok(Kind::EnvChanged));
+        assert!(Kind::from_str("modifed", false).is_err());
+    }
+}

@@ -1,0 +1,178 @@
+//! Where the reader stands inside the run it is reading: which pass, how the run prints its
+//! tests, which test owns the output, what is open (a printlist, a `modified` warning waiting
+//! for its values), and the progress counter. It changes line by line; the facts it leads
+//! to are kept in `RunState`.
+
+use crate::grammar::prefix::Prefix;
+use crate::grammar::progress::ProgressLine;
+use crate::grammar::summary::ListKind;
+use crate::run::Phase;
+
+/// The passes of a run, in the order they come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Stage {
+    /// Tests of the main pass run.
+    #[default]
+    Main,
+    /// The main pass is over: its summary began (results are in, hints applied).
+    MainDone,
+    /// `Re-running N failed tests … in subprocesses` (3.11.6+): the M line that follows opens
+    /// the re-run with a TOTAL of its own.
+    RerunAnnounced,
+    /// Failed tests are being re-run.
+    Rerun,
+}
+
+impl Stage {
+    pub fn phase(self) -> Phase {
+        match self {
+            Stage::Main | Stage::MainDone => Phase::Main,
+            Stage::RerunAnnounced | Stage::Rerun => Phase::Rerun,
+        }
+    }
+}
+
+/// How the run prints its tests, as far as it has said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Sequential without an M line (3.5 and older, or a pasted excerpt before anything
+    /// said otherwise): a progress line opens a test's window; silence proves nothing.
+    #[default]
+    Sequential,
+    /// Sequential as an M line announced it (2.7.14+, 3.6+): a fast pass prints no verdict,
+    /// so a test that gets none before the next one starts passed.
+    SequentialSilentPasses,
+    /// `-j`: a progress line reports a test that finished; its output block follows.
+    Parallel,
+}
+
+impl Mode {
+    pub fn is_parallel(self) -> bool {
+        self == Mode::Parallel
+    }
+
+    /// The mode an M line announces.
+    pub fn announced(workers: Option<u64>) -> Mode {
+        if workers.is_some() {
+            Mode::Parallel
+        } else {
+            Mode::SequentialSilentPasses
+        }
+    }
+}
+
+/// The test whose output block (parallel) or progress window (sequential) is being read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestOwner {
+    pub test: String,
+    /// The line its block or window began.
+    pub since: u64,
+}
+
+/// `X was modified by test_y`, waiting for its `Before:`/`After:` lines.
+#[derive(Debug)]
+pub struct PendingModified {
+    pub line: u64,
+    pub resource: String,
+    pub test: String,
+    pub before: Option<Vec<u8>>,
+    /// The `Before:` or `After:` value was cut (`LINE_CAP`).
+    pub is_cut: bool,
+}
+
+/// The progress counter `[IDX/TOTAL/FAILS]` and the ELAPSED clock: how the run's next
+/// progress line must look to belong to it.
+#[derive(Debug, Default)]
+pub struct Counter {
+    pub total: Option<u64>,
+    /// `--forever`: progress lines have no TOTAL.
+    pub forever: bool,
+    pub last_index: Option<u64>,
+    pub last_elapsed: Option<u64>,
+}
+
+impl Counter {
+    /// Is `p` the next progress line of this run (same TOTAL, a higher index, no earlier
+    /// ELAPSED)?
+    pub fn continues_with(&self, p: &ProgressLine<'_>) -> bool {
+        self.has_same_total(p)
+            && self.last_index.is_none_or(|last| p.index > last)
+            && self.elapsed_not_before(p.prefix)
+    }
+
+    /// Does `p` count against this run's TOTAL (`--forever` runs have none)?
+    pub fn has_same_total(&self, p: &ProgressLine<'_>) -> bool {
+        let total = if self.forever { None } else { p.total };
+        total == self.total
+    }
+
+    pub fn elapsed_not_before(&self, prefix: Option<Prefix>) -> bool {
+        match (prefix, self.last_elapsed) {
+            (Some(p), Some(last)) => p.elapsed >= last,
+            _ => true,
+        }
+    }
+
+    pub fn note(&mut self, prefix: Option<Prefix>) {
+        if let Some(p) = prefix {
+            self.last_elapsed = Some(p.elapsed);
+        }
+    }
+
+    /// Does `p` count from below again: its index went back, or its ELAPSED went back to the
+    /// first minute (only where ELAPSED is a clock since the start: runs with an M line)?
+    pub fn goes_back(&self, p: &ProgressLine<'_>, announced: bool) -> bool {
+        // 3.5 and older (no M line) print the wall clock, not ELAPSED: midnight is no restart
+        let elapsed_back = match (p.prefix, self.last_elapsed) {
+            (Some(now), Some(last)) => announced && now.elapsed < last && now.elapsed < 60,
+            _ => false,
+        };
+        let index_back = self.last_index.is_some_and(|last| p.index < last);
+        elapsed_back || index_back
+    }
+}
+
+/// The reader's position in the run.
+#[derive(Debug, Default)]
+pub struct Cursor {
+    pub stage: Stage,
+    pub mode: Mode,
+    pub counter: Counter,
+    pub owner: Option<TestOwner>,
+    /// The summary list whose items are being read.
+    pub list: Option<ListKind>,
+    pub pending_modified: Option<PendingModified>,
+    /// The last test of a sequential run, silent when the summary began, and that line.
+    pub silent_last: Option<(String, u64)>,
+}
+
+impl Cursor {
+    pub fn phase(&self) -> Phase {
+        self.stage.phase()
+    }
+
+    pub fn owner_test(&self) -> Option<&str> {
+        self.owner.as_ref().map(|o| o.test.as_str())
+    }
+
+    pub fn set_owner(&mut self, test: &[u8], since: u64) {
+        self.owner = Some(TestOwner {
+            test: String::from_utf8_lossy(test).into_owned(),
+            since,
+        });
+    }
+
+    /// A main-process line (heartbeat, bare PREFIX, `Kill <…>`) ends a worker block.
+    pub fn end_worker_block(&mut self) {
+        if self.mode.is_parallel() {
+            self.owner = None;
+        }
+    }
+
+    /// The silent last test, unless it is `test`: the summary named it.
+    pub fn forget_silent_last(&mut self, test: &str) {
+        if self.silent_last.as_ref().is_some_and(|(t, _)| t == test) {
+            self.silent_last = None;
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! Each test file's results in one run: what its lines said in each phase, and what the end
+//! of the run implies (results only a summary gave, re-run results, flaky tests).
+
+use super::event::{Detail, Event, Phase};
+use crate::grammar::progress::Outcome;
+use crate::kind::Kind;
+
+/// What the lines of a run said about one test file.
+#[derive(Debug, Default)]
+struct TestState {
+    main: Option<Outcome>,
+    rerun: Option<(Outcome, u64)>,
+    /// A T1/T2/T3 line in the main phase: the outcome when nothing else gives one.
+    hint: Option<(Outcome, u64)>,
+    /// Line where the test was first seen on a progress line.
+    seen: Option<u64>,
+    /// Line where the test was announced for a re-run.
+    rerun_marked: Option<u64>,
+    /// unittest's result line in a main-process re-run.
+    rerun_tentative: Option<(Outcome, u64)>,
+    failed_again: bool,
+}
+
+/// The test files of one run, by name. Hashed (looked up on every progress line); iterated in
+/// name order, so that what is derived from them comes out the same way every time.
+#[derive(Debug, Default)]
+pub struct TestResults {
+    tests: hashbrown::HashMap<String, TestState, rustc_hash::FxBuildHasher>,
+    /// Progress lines carried results: the era prints them, so silence is not a pass.
+    progress_has_results: bool,
+}
+
+/// Counts of main-phase results, for the `runs` table.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub run: u64,
+    pub failed: u64,
+    pub env_changed: u64,
+    pub skipped: u64,
+    pub rerun: u64,
+}
+
+impl TestResults {
+    pub fn is_empty(&self) -> bool {
+        self.tests.is_empty()
+    }
+
+    /// One hash, and an allocation only for a test not seen before.
+    fn test(&mut self, name: &str) -> &mut TestState {
+        self.tests.entry_ref(name).or_default()
+    }
+
+    fn by_name(&self) -> Vec<(&String, &TestState)> {
+        let mut v: Vec<_> = self.tests.iter().collect();
+        v.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        v
+    }
+
+    /// The test's progress line, at `line`.
+    pub fn seen(&mut self, name: &str, line: u64) {
+        self.test(name).seen.get_or_insert(line);
+    }
+
+    /// A progress line carried a result.
+    pub fn note_progress_result(&mut self) {
+        self.progress_has_results = true;
+    }
+
+    pub fn record(&mut self, name: &str, phase: Phase, outcome: Outcome, line: u64) {
+        let t = self.test(name);
+        t.seen.get_or_insert(line);
+        match phase {
+            Phase::Main => t.main = Some(outcome),
+            Phase::Rerun => t.rerun = Some((outcome, line)),
+        }
+    }
+
+    pub fn has_outcome(&self, name: &str, phase: Phase) -> bool {
+        self.tests.get(name).is_some_and(|t| match phase {
+            Phase::Main => t.main.is_some(),
+            Phase::Rerun => t.rerun.is_some(),
+        })
+    }
+
+    /// A T1–T3 line: the main-phase outcome if nothing better comes.
+    pub fn hint(&mut self, name: &str, outcome: Outcome, line: u64) {
+        self.test(name).hint.get_or_insert((outcome, line));
+    }
+
+    /// The main phase is over: the hinted outcomes of tests that got none, in name order.
+    pub fn unresolved_hints(&self) -> Vec<(String, Outcome, u64)> {
+        self.by_name()
+            .into_iter()
+            .filter(|(_, t)| t.main.is_none())
+            .filter_map(|(name, t)| t.hint.map(|(o, line)| (name.clone(), o, line)))
+            .collect()
+    }
+
+    pub fn mark_rerun(&mut self, name: &str, line: u64) {
+        self.test(name).rerun_marked.get_or_insert(line);
+    }
+
+    /// unittest's last word in a main-process re-run, until `failed again` says more.
+    pub fn tentative_rerun(&mut self, name: &str, outcome: Outcome, line: u64) {
+        let t = self.test(name);
+        if t.rerun.is_none() {
+            t.rerun_tentative = Some((outcome, line));
+        }
+    }
+
+    pub fn failed_again(&mut self, name: &str) {
+        self.test(name).failed_again = true;
+    }
+
+    /// What the end of the run implies, as events: passes of an era whose progress lines
+    /// carry no result (once a summary was read), the results of re-run tests that no
+    /// progress line gave (once the re-run was concluded at `rerun_concluded`), and flaky
+    /// tests.
+    pub fn derive_at_end(
+        &mut self,
+        summary_seen: bool,
+        rerun_concluded: Option<u64>,
+    ) -> Vec<Event> {
+        let mut derived = Vec::new();
+        if summary_seen && !self.progress_has_results {
+            self.derive_silent_passes(&mut derived);
+        }
+        if let Some(concluded) = rerun_concluded {
+            self.derive_rerun_results(concluded, &mut derived);
+        }
+        for (name, t) in self.by_name() {
+            if let (Some(main), Some((Outcome::Passed, line))) = (t.main, t.rerun)
+                && main.is_failure()
+            {
+                let mut e = Event::new(line, Phase::Rerun, Kind::Flaky, Some(name.clone()));
+                e.detail = Detail::Text(format!("{} then passed", main.kind()));
+                derived.push(e);
+            }
+        }
+        derived
+    }
+
+    /// 3.5 and older print no result on progress lines: a test the summary does not list
+    /// passed.
+    fn derive_silent_passes(&mut self, derived: &mut Vec<Event>) {
+        let passed: Vec<(String, u64)> = self
+            .by_name()
+            .into_iter()
+            .filter_map(|(name, t)| match (t.main, t.seen, t.rerun_marked) {
+                (None, Some(line), None) => Some((name.clone(), line)),
+                _ => None,
+            })
+            .collect();
+        for (name, line) in passed {
+            self.test(&name).main = Some(Outcome::Passed);
+            derived.push(Event::new(line, Phase::Main, Kind::Passed, Some(name)));
+        }
+    }
+
+    /// A re-run test without a result of its own failed again (if `failed again` lists it),
+    /// ended as unittest said, or passed.
+    fn derive_rerun_results(&mut self, concluded: u64, derived: &mut Vec<Event>) {
+        let names: Vec<String> = self
+            .by_name()
+            .into_iter()
+            .filter(|(_, t)| t.rerun_marked.is_some() && t.rerun.is_none())
+            .map(|(n, _)| n.clone())
+            .collect();
+        for name in names {
+            let t = self.test(&name);
+            let (outcome, line) = match t.rerun_tentative {
+                _ if t.failed_again => (Outcome::Failed, concluded),
+                Some((outcome, line)) => (outcome, line),
+                None => (Outcome::Passed, concluded),
+            };
+            t.rerun = Some((outcome, line));
+            if t.main.is_none() {
+                t.main = Some(Outcome::Failed);
+                let marked = t.rerun_marked.unwrap_or(concluded);
+                let e = Event::new(marked, Phase::Main, Kind::Failed, Some(name.clone()));
+                derived.push(e);
+            }
+            derived.push(Event::new(line, Phase::Rerun, outcome.kind(), Some(name)));
+        }
+    }
+
+    /// Main-phase results, counted.
+    pub fn tally(&self) -> Tally {
+        let mut tally = Tally::default();
+        for t in self.tests.values() {
+            if t.rerun_marked.is_some() || t.rerun.is_some() {
+                tally.rerun += 1;
+            }
+            let Some(main) = t.main else { continue };
+            tally.run += 1;
+            match main {
+                Outcome::Failed | Outcome::Crashed | Outcome::TimedOut | Outcome::WorkerBug => {
+                    tally.failed += 1
+                }
+                Outcome::EnvChanged => tally.env_changed += 1,
+                Outcome::Skipped | Outcome::ResourceDenied => tally.skipped += 1,
+                _ => {}
+            }
+        }
+        tally
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_that_passes_on_rerun_is_flaky() {
+        let mut r = TestResults::default();
+        r.record("test_a", Phase::Main, Outcome::Failed, 3);
+        r.note_progress_result();
+        r.mark_rerun("test_a", 10);
+        r.record("test_b", Phase::Main, Outcome::EnvChanged, 4);
+        r.mark_rerun("test_b", 11);
+        r.failed_again("test_b");
+        let derived = r.derive_at_end(true, Some(20));
+        let got: Vec<(u64, Phase, Kind, &str)> = derived
+            .iter()
+            .map(|e| (e.line, e.phase, e.kind, e.test.as_deref().unwrap()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (20, Phase::Rerun, Kind::Passed, "test_a"),
+                (20, Phase::Rerun, Kind::Failed, "test_b"),
+                (20, Phase::Rerun, Kind::Flaky, "test_a"),
+            ]
+        );
+        assert_eq!(derived[2].detail, Detail::Text("failed then passed".into()));
+        let tally = r.tally();
+        assert_eq!(
+            (tally.run, tally.failed, tally.env_changed, tally.rerun),
+            (2, 1, 1, 2)
+        );
+    }
+
+    #[test]
+    fn silent_passes_only_where_progress_lines_carry_no_result() {
+        let mut r = TestResults::default();
+        r.seen("test_a", 1);
+        r.seen("test_b", 2);
+        r.record("test_b", Phase::Main, Outcome::Failed, 9);
+        let derived = r.derive_at_end(true, None);
+        assert_eq!(derived.len(), 1);
+        assert_eq!((derived[0].line, derived[0].kind), (1, Kind::Passed));
+        let mut r = TestResults::default();
+        r.seen("test_a", 1);
+        r.note_progress_result();
+        assert!(r.derive_at_end(true, None).is_empty());
+    }
+}

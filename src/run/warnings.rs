@@ -1,0 +1,161 @@
+//! Warnings, leaks and crashes: each becomes an event of the test it names, else of the test
+//! whose output block or window holds it. `X was modified by test_y` waits for its
+//! `Before:`/`After:` lines and becomes the difference between them.
+
+use super::cursor::PendingModified;
+use super::{Detail, Event, RunBuilder, RunInfo, text};
+use crate::grammar::{crash::CrashLine, refleak::RefleakLine, warning::WarningLine};
+use crate::kind::Kind;
+
+impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
+    /// The test a warning belongs to: the one it names, else the owner of the output block.
+    fn owner(&self, named: Option<&[u8]>) -> Option<String> {
+        named
+            .map(text)
+            .or_else(|| self.cursor.owner_test().map(str::to_string))
+    }
+
+    /// An event of `kind` for the test `named`, or the block's owner.
+    fn warning_event(&self, line: u64, kind: Kind, named: Option<&[u8]>) -> Event {
+        self.event(line, kind, self.owner(named))
+    }
+
+    pub(super) fn warning(&mut self, number: u64, w: WarningLine<'_>) {
+        let event = match w {
+            WarningLine::Modified { resource, test } => {
+                self.cursor.pending_modified = Some(PendingModified {
+                    line: number,
+                    resource: text(resource),
+                    test: text(test),
+                    before: None,
+                    is_cut: false,
+                });
+                return;
+            }
+            WarningLine::Before(value) => {
+                if let Some(p) = &mut self.cursor.pending_modified {
+                    p.before = Some(value.to_vec());
+                }
+                return;
+            }
+            WarningLine::After(value) => return self.modified_after(value),
+            WarningLine::LeakedTempFiles { test, count, files } => {
+                let mut e = self.warning_event(number, Kind::LeakedTempFiles, Some(test));
+                e.count = Some(count as i64);
+                e.detail = Detail::Text(text(files));
+                e
+            }
+            WarningLine::ReapChildren { pid } => {
+                let mut e = self.warning_event(number, Kind::ReapChildren, None);
+                e.count = Some(1);
+                e.detail = Detail::Text(pid.to_string());
+                e
+            }
+            WarningLine::ThreadingCleanup { dangling } => {
+                let mut e = self.warning_event(number, Kind::ThreadingCleanup, None);
+                e.count = dangling;
+                e
+            }
+            WarningLine::DanglingThread(repr) | WarningLine::DanglingThreads(repr) => {
+                self.leak_event(number, Kind::DanglingThread, repr)
+            }
+            WarningLine::DanglingProcesses(repr) => {
+                self.leak_event(number, Kind::DanglingProcess, repr)
+            }
+            WarningLine::ManagerChildren(list) => {
+                self.leak_event(number, Kind::ManagerChildren, list)
+            }
+            WarningLine::Unraisable => self.warning_event(number, Kind::Unraisable, None),
+            WarningLine::UncaughtThreadException { exception } => {
+                let mut e = self.warning_event(number, Kind::UncaughtThreadException, None);
+                e.resource = Some(text(exception));
+                e
+            }
+            WarningLine::Uncollectable { test, count } => {
+                let mut e = self.warning_event(number, Kind::Uncollectable, test);
+                e.count = Some(count as i64);
+                e
+            }
+            WarningLine::LeftBehind { test, what, path } => {
+                let mut e = self.warning_event(number, Kind::LeftBehind, Some(test));
+                e.resource = Some(text(what));
+                e.detail =
+                    Detail::Text(self.rules.mask(&String::from_utf8_lossy(path)).into_owned());
+                e
+            }
+            WarningLine::ThreadingCleanupDetail
+            | WarningLine::ManagerSharedObjects
+            | WarningLine::WorkerThreadFailed
+            | WarningLine::WorkerCleanupFailed
+            | WarningLine::RerunParseFailed
+            | WarningLine::Other(_) => return,
+        };
+        self.run.push_event(event);
+    }
+
+    /// A warning listing what is left (`Dangling thread: <…>`), named by the leak rules.
+    fn leak_event(&self, number: u64, kind: Kind, repr: &[u8]) -> Event {
+        let leaked = self.rules.describe(repr);
+        let mut e = self.warning_event(number, kind, None);
+        e.count = Some(leaked.count() as i64);
+        e.detail = Detail::Leaked(leaked);
+        e
+    }
+
+    /// The `After:` value of a pending `modified` warning: the difference is its event.
+    fn modified_after(&mut self, after: &[u8]) {
+        let Some(p) = self.cursor.pending_modified.take() else {
+            return;
+        };
+        let leaked = self.rules.diff(p.before.as_deref().unwrap_or(b""), after);
+        let mut e = self.event(p.line, Kind::Modified, Some(p.test));
+        e.resource = Some(p.resource);
+        e.count = Some(leaked.count() as i64);
+        e.detail = Detail::Leaked(leaked);
+        e.is_cut = p.is_cut;
+        self.run.push_event(e);
+    }
+
+    /// A `modified` warning whose `After:` never came (early 3.4, or a log cut in the
+    /// middle): the leak is still counted.
+    pub(super) fn flush_modified(&mut self) {
+        if let Some(p) = self.cursor.pending_modified.take() {
+            let mut e = self.event(p.line, Kind::Modified, Some(p.test));
+            e.resource = Some(p.resource);
+            self.run.push_event(e);
+        }
+    }
+
+    pub(super) fn refleak(&mut self, number: u64, r: RefleakLine<'_>) {
+        if let RefleakLine::Leaked {
+            test,
+            deltas,
+            kind,
+            sum,
+            is_fine,
+        } = r
+        {
+            let kind_of = if is_fine {
+                Kind::RefleakFine
+            } else {
+                Kind::Refleak
+            };
+            let mut e = self.event(number, kind_of, Some(text(test)));
+            e.resource = Some(kind.name().to_string());
+            e.count = Some(sum);
+            e.detail = Detail::Text(text(deltas));
+            self.run.push_event(e);
+        }
+    }
+
+    pub(super) fn crash(&mut self, number: u64, c: CrashLine<'_>) {
+        let (kind, detail) = match c {
+            CrashLine::Timeout(d) => (Kind::Timeout, d),
+            CrashLine::FatalError(m) | CrashLine::WindowsFatal(m) => (Kind::FatalError, m),
+            CrashLine::ThreadDump => return,
+        };
+        let mut e = self.warning_event(number, kind, None);
+        e.detail = Detail::Text(text(detail));
+        self.run.push_event(e);
+    }
+}
