@@ -1,8 +1,9 @@
 //! One source, start to end: open, split into lines, assemble runs, hand events on.
 
-use crate::input::{Inflate, Source, lines::for_each_line};
+use crate::input::lines::{Flow, LineReader, ReadError};
+use crate::input::{Inflate, Source};
 use crate::leak::Rules;
-use crate::run::{Event, RunBuilder, RunInfo};
+use crate::run::{Event, RunBuilder, RunInfo, dressing::Dressing};
 use std::io::{self, Read};
 
 /// A source that could not be read whole; `line` is how far it got (0: not opened).
@@ -21,9 +22,20 @@ pub fn scan_reader<R: Read>(
     reader: R,
     rules: &Rules,
     sink: impl FnMut(RunInfo, Vec<Event>),
-) -> Result<u64, crate::input::lines::ReadError> {
+) -> Result<u64, ReadError> {
     let mut builder = RunBuilder::new(rules, sink);
-    let result = for_each_line(reader, |line| builder.push_line(line));
+    let mut lines = LineReader::new(reader);
+    let result = lines.head().map(|head| Dressing::guess_from_head(head));
+    let result = match result {
+        Ok(dressing) => {
+            builder.set_dressing(dressing);
+            lines.for_each(|line| {
+                builder.push_line(line);
+                Flow::Continue
+            })
+        }
+        Err(e) => Err(e),
+    };
     builder.finish();
     result
 }

@@ -80,6 +80,35 @@ impl LineKind<'_> {
     }
 }
 
+impl LineKind<'_> {
+    /// A line that plain text is not mistaken for (a header, a run mode, a progress line, a
+    /// `Warning --` line, a summary title or result…): the kind of line that may tell how a
+    /// stream is dressed.
+    pub fn is_distinctive(&self) -> bool {
+        use crash::CrashLine as C;
+        use summary::SummaryLine as S;
+        matches!(
+            self,
+            LineKind::Header(_)
+                | LineKind::RunMode(_)
+                | LineKind::Progress(_)
+                | LineKind::Heartbeat(..)
+                | LineKind::Rerun(_)
+                | LineKind::Test(_)
+                | LineKind::Warning { bare: false, .. }
+                | LineKind::Summary(
+                    S::TestsResult(_)
+                        | S::FinalResult(_)
+                        | S::ListTitle { .. }
+                        | S::Ok { .. }
+                        | S::TotalDuration(_)
+                        | S::Total
+                )
+                | LineKind::Crash(C::Timeout(_) | C::FatalError(_) | C::WindowsFatal(_))
+        )
+    }
+}
+
 type Error<'a> = nom::error::Error<&'a [u8]>;
 
 /// The first of `parsers` (an `alt` of parsers giving a `LineKind`) that matches `line`.

@@ -1,4 +1,5 @@
-//! Split a byte stream into normalised lines, numbered from 1, pushed to a callback.
+//! Split a byte stream into normalised lines, numbered from 1, pushed to a callback that says
+//! whether to go on.
 //!
 //! A rolling buffer in the manner of ripgrep's `LineBuffer`: read a large block, hand out the
 //! complete lines in it as borrowed slices (found with memchr), move the unfinished last line
@@ -6,7 +7,7 @@
 //! handed out cut to `LINE_CAP` bytes (flagged), and the rest of it is skipped, so memory stays
 //! bounded whatever the input.
 
-use super::normalize::{SNIFF_LINES, StreamPrefix, normalize, normalize_known};
+use super::normalize::{normalize, normalize_known};
 use std::io::{self, Read};
 
 /// An I/O or decompression error after `line` complete lines were read.
@@ -77,99 +78,143 @@ impl<R: Read> Buffer<R> {
     }
 }
 
-impl<R: Read> Buffer<R> {
-    /// Read until the buffer holds the head that decides the stream-prefix form:
-    /// `SNIFF_LINES` lines, or all there is.
-    fn fill_head(&mut self) -> io::Result<()> {
-        loop {
-            let lines = memchr::memchr_iter(b'\n', &self.buf[..self.end]).count();
-            if lines >= SNIFF_LINES || self.end >= LINE_CAP || !self.fill()? {
-                return Ok(());
-            }
-        }
-    }
+/// How many lines `LineReader::head` reads ahead.
+pub const HEAD_LINES: usize = 64;
+
+/// Whether the reader should go on after a line (as ripgrep's `Sink` says with its `bool`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    /// Nobody wants more (the output was closed): stop reading.
+    Stop,
 }
 
-/// Call `f` for every line of `reader`, normalised (see `normalize`). The buildbot channel
-/// prefix is decided from the first `SNIFF_LINES` lines of this stream. Returns the number of
-/// lines read; on a read error the lines before it have been delivered.
-pub fn for_each_line<R: Read>(reader: R, mut f: impl FnMut(Line<'_>)) -> Result<u64, ReadError> {
-    let mut b = Buffer {
-        reader,
-        buf: vec![0; BLOCK],
-        start: 0,
-        end: 0,
-        eof: false,
-    };
-    let mut number = 0u64;
-    let fail = |number, error| {
-        Err(ReadError {
-            line: number,
-            error,
-        })
-    };
+/// Splits a byte stream into normalised lines.
+pub struct LineReader<R> {
+    b: Buffer<R>,
+    /// Lines handed out so far.
+    number: u64,
+    scratch: Vec<u8>,
+    /// The rest of an over-long line is being skipped.
+    skipping: bool,
+}
 
-    if let Err(e) = b.fill_head() {
-        return fail(0, e);
+impl<R: Read> LineReader<R> {
+    pub fn new(reader: R) -> Self {
+        LineReader {
+            b: Buffer {
+                reader,
+                buf: vec![0; BLOCK],
+                start: 0,
+                end: 0,
+                eof: false,
+            },
+            number: 0,
+            scratch: Vec::new(),
+            skipping: false,
+        }
     }
-    let prefix = StreamPrefix::detect(b.buf[..b.end].split(|&c| c == b'\n').take(SNIFF_LINES));
 
-    let mut scratch = Vec::new();
-    // bytes of an over-long line still to skip
-    let mut skipping = false;
-    loop {
+    /// The first `HEAD_LINES` lines of the stream (or all there is), read ahead and not yet
+    /// handed out, as raw bytes: what a reader may look at before deciding how to read.
+    pub fn head(&mut self) -> Result<&[u8], ReadError> {
+        loop {
+            let lines = memchr::memchr_iter(b'\n', &self.b.buf[..self.b.end]).count();
+            if lines >= HEAD_LINES || self.b.end >= LINE_CAP {
+                break;
+            }
+            match self.b.fill() {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(error) => return Err(ReadError { line: 0, error }),
+            }
+        }
+        Ok(&self.b.buf[self.b.start..self.b.end])
+    }
+
+    /// Call `f` for every line, normalised (see `normalize`), until the input ends or `f`
+    /// says stop. Returns the number of lines read; on a read error the lines before it have
+    /// been delivered.
+    pub fn for_each(mut self, mut f: impl FnMut(Line<'_>) -> Flow) -> Result<u64, ReadError> {
+        loop {
+            if self.deliver_block(&mut f) == Flow::Stop {
+                return Ok(self.number);
+            }
+            match self.b.fill() {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(error) => {
+                    return Err(ReadError {
+                        line: self.number,
+                        error,
+                    });
+                }
+            }
+        }
+        let b = &self.b;
+        if b.end > b.start && !self.skipping {
+            self.number += 1;
+            let text = normalize(&b.buf[b.start..b.end], &mut self.scratch);
+            f(Line {
+                number: self.number,
+                text,
+                is_cut: false,
+            });
+        }
+        Ok(self.number)
+    }
+
+    /// Hand out the complete lines in the buffer; cut a line that fills a cap's worth.
+    fn deliver_block(&mut self, f: &mut impl FnMut(Line<'_>) -> Flow) -> Flow {
+        let b = &mut self.b;
         let mut pos = b.start;
         // colours are rare: one look per block spares one per line
         let escapes = memchr::memchr(0x1b, &b.buf[b.start..b.end]).is_some();
         for nl in memchr::memchr_iter(b'\n', &b.buf[b.start..b.end]) {
             let end = b.start + nl;
-            if skipping {
-                skipping = false;
+            if self.skipping {
+                self.skipping = false;
             } else {
-                number += 1;
-                let text = normalize_known(&b.buf[pos..end], prefix, escapes, &mut scratch);
-                f(Line {
-                    number,
+                self.number += 1;
+                let text = normalize_known(&b.buf[pos..end], escapes, &mut self.scratch);
+                let line = Line {
+                    number: self.number,
                     text,
                     is_cut: false,
-                });
+                };
+                if f(line) == Flow::Stop {
+                    return Flow::Stop;
+                }
             }
             pos = end + 1;
         }
         b.start = pos;
-        let pending = b.end - b.start;
-        if pending >= LINE_CAP && !skipping {
+        if b.end - b.start >= LINE_CAP && !self.skipping {
             // no newline in a whole cap's worth: hand out the beginning, skip the rest
-            number += 1;
-            let text = normalize(&b.buf[b.start..b.start + LINE_CAP], prefix, &mut scratch);
-            f(Line {
-                number,
+            self.number += 1;
+            let text = normalize(&b.buf[b.start..b.start + LINE_CAP], &mut self.scratch);
+            self.skipping = true;
+            b.start = b.end;
+            let line = Line {
+                number: self.number,
                 text,
                 is_cut: true,
-            });
-            skipping = true;
-            b.start = b.end;
-        } else if skipping {
+            };
+            return f(line);
+        }
+        if self.skipping {
             b.start = b.end;
         }
-        match b.fill() {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                return fail(number, e);
-            }
-        }
+        Flow::Continue
     }
-    if b.end > b.start && !skipping {
-        number += 1;
-        let text = normalize(&b.buf[b.start..b.end], prefix, &mut scratch);
-        f(Line {
-            number,
-            text,
-            is_cut: false,
-        });
-    }
-    Ok(number)
+}
+
+/// Call `f` for every line of `reader` (see `LineReader::for_each`), to the end.
+pub fn for_each_line<R: Read>(reader: R, mut f: impl FnMut(Line<'_>)) -> Result<u64, ReadError> {
+    LineReader::new(reader).for_each(|line| {
+        f(line);
+        Flow::Continue
+    })
 }
 
 #[cfg(test)]
@@ -215,14 +260,41 @@ mod tests {
     }
 
     #[test]
-    fn buildbot_form_applies_past_the_sniffed_head() {
+    fn the_head_is_read_ahead_and_still_handed_out() {
         let mut data = Vec::new();
         for i in 0..100 {
             data.extend_from_slice(format!("oline {i}\n").as_bytes());
         }
-        let got = texts(&data);
+        let mut reader = LineReader::new(io::Cursor::new(&data));
+        let head = reader.head().unwrap();
+        assert!(memchr::memchr_iter(b'\n', head).count() >= HEAD_LINES);
+        assert!(head.starts_with(b"oline 0\n"));
+        let mut got = Vec::new();
+        reader
+            .for_each(|l| {
+                got.push(l.text.to_vec());
+                Flow::Continue
+            })
+            .unwrap();
         assert_eq!(got.len(), 100);
-        assert_eq!(got[99], b"line 99");
+        assert_eq!(got[99], b"oline 99");
+    }
+
+    #[test]
+    fn the_callback_can_stop_the_reading() {
+        let data = b"a\nb\nc\nd\n".repeat(1000);
+        let mut seen = 0;
+        let n = LineReader::new(io::Cursor::new(&data))
+            .for_each(|l| {
+                seen += 1;
+                if l.number == 3 {
+                    Flow::Stop
+                } else {
+                    Flow::Continue
+                }
+            })
+            .unwrap();
+        assert_eq!((seen, n), (3, 3));
     }
 
     #[test]

@@ -1,37 +1,6 @@
-//! Transport noise removed before the grammar sees a line: CR, buildbot's one-character stream
-//! prefix, GitHub Actions timestamps and ANSI SGR colour codes.
-
-/// The per-file decision about buildbot's `o`/`e`/`h` channel prefix, taken from the first lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StreamPrefix {
-    /// Every line carries one channel character to remove.
-    Buildbot,
-    None,
-}
-
-/// How many leading lines decide the buildbot form.
-pub const SNIFF_LINES: usize = 64;
-
-impl StreamPrefix {
-    /// Buildbot's log-contents form: every non-empty line (after CR) starts with `o`, `e` or `h`,
-    /// and at least two such lines were seen. Empty lines do not vote.
-    pub fn detect<'a>(lines: impl IntoIterator<Item = &'a [u8]>) -> StreamPrefix {
-        let mut voters = 0;
-        for line in lines {
-            let line = strip_cr(line);
-            match line.first() {
-                None => continue,
-                Some(b'o' | b'e' | b'h') => voters += 1,
-                Some(_) => return StreamPrefix::None,
-            }
-        }
-        if voters >= 2 {
-            StreamPrefix::Buildbot
-        } else {
-            StreamPrefix::None
-        }
-    }
-}
+//! Transport noise every line loses before the grammar sees it, whatever stream it is in: CR,
+//! GitHub Actions timestamps and ANSI SGR colour codes. What only some streams carry
+//! (buildbot's channel character, a wrapper's prefix) is decided per run, in `run::dressing`.
 
 /// Remove trailing `\r` (CRLF files, and tools that emit a stray CR).
 pub fn strip_cr(mut line: &[u8]) -> &[u8] {
@@ -95,24 +64,20 @@ pub fn strip_ansi_into(line: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(rest);
 }
 
-/// All of the above, in transport order: CR, channel prefix, timestamp, colours.
-/// Returns the line, borrowed from `line` or from `scratch` when colours were removed.
-pub fn normalize<'a>(line: &'a [u8], prefix: StreamPrefix, scratch: &'a mut Vec<u8>) -> &'a [u8] {
-    normalize_known(line, prefix, true, scratch)
+/// All of the above, in transport order: CR, timestamp, colours. Returns the line, borrowed
+/// from `line` or from `scratch` when colours were removed.
+pub fn normalize<'a>(line: &'a [u8], scratch: &'a mut Vec<u8>) -> &'a [u8] {
+    normalize_known(line, true, scratch)
 }
 
 /// `normalize`, told whether the line may hold an escape character at all (the line reader
 /// looks once per block, not once per line).
 pub fn normalize_known<'a>(
     line: &'a [u8],
-    prefix: StreamPrefix,
     may_have_escape: bool,
     scratch: &'a mut Vec<u8>,
 ) -> &'a [u8] {
     let mut l = strip_cr(line);
-    if prefix == StreamPrefix::Buildbot && !l.is_empty() {
-        l = &l[1..];
-    }
     if l.first().is_some_and(u8::is_ascii_digit) {
         l = strip_gha_timestamp(l);
     }
@@ -165,39 +130,11 @@ mod tests {
     }
 
     #[test]
-    fn buildbot_prefix_detected_per_file_and_stripped_once() {
-        let lines: Vec<&[u8]> = vec![
-            b"hargv: ['make']",
-            b"o== CPython 3.11.4",
-            b"",
-            b"eWarning -- x",
-        ];
-        assert_eq!(StreamPrefix::detect(lines), StreamPrefix::Buildbot);
-        let plain: Vec<&[u8]> = vec![b"== CPython 3.11.4", b"o"];
-        assert_eq!(StreamPrefix::detect(plain), StreamPrefix::None);
-        assert_eq!(
-            StreamPrefix::detect(vec![&b"only one"[..]]),
-            StreamPrefix::None
-        );
-        let mut scratch = Vec::new();
-        // a real line that itself starts with `e` keeps it: exactly one character goes
-        assert_eq!(
-            normalize(b"oeggs\r", StreamPrefix::Buildbot, &mut scratch),
-            b"eggs"
-        );
-        assert_eq!(
-            normalize(b"oeggs", StreamPrefix::None, &mut scratch),
-            b"oeggs"
-        );
-    }
-
-    #[test]
-    fn order_is_prefix_then_timestamp_then_colour() {
+    fn order_is_cr_then_timestamp_then_colour() {
         let mut scratch = Vec::new();
         let line = b"2025-01-22T10:11:12.1234567Z \x1b[32mpassed\x1b[0m\r\n";
-        assert_eq!(
-            normalize(&line[..line.len() - 1], StreamPrefix::None, &mut scratch),
-            b"passed"
-        );
+        assert_eq!(normalize(&line[..line.len() - 1], &mut scratch), b"passed");
+        // a buildbot channel character is not transport noise of every line: it stays
+        assert_eq!(normalize(b"oeggs\r", &mut scratch), b"oeggs");
     }
 }

@@ -8,6 +8,7 @@
 //! is known to be is kept in `RunState`; where the reader stands, in `Cursor`.
 
 mod cursor;
+pub mod dressing;
 pub mod event;
 pub mod info;
 mod nested;
@@ -18,6 +19,7 @@ mod summary;
 mod warnings;
 
 use cursor::{Cursor, Stage};
+use dressing::Dressing;
 pub use event::{Detail, Event, Phase};
 pub use info::RunInfo;
 use nested::NestedBuffer;
@@ -35,6 +37,8 @@ pub struct RunBuilder<'r, F: FnMut(RunInfo, Vec<Event>)> {
     sink: F,
     run: RunState,
     cursor: Cursor,
+    /// How the stream's lines are dressed: a property of the stream, kept across runs.
+    dressing: Dressing,
     /// Index of the current run; advanced when a run with content ends.
     run_index: u32,
     nested: Option<NestedBuffer>,
@@ -50,15 +54,22 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
             sink,
             run: RunState::default(),
             cursor: Cursor::default(),
+            dressing: Dressing::default(),
             run_index: 0,
             nested: None,
             replaying: false,
         }
     }
 
+    /// The first guess of how the stream's lines are dressed (from its head).
+    pub fn set_dressing(&mut self, dressing: Dressing) {
+        self.dressing = dressing;
+    }
+
     /// Feed one line from the line reader.
     pub fn push_line(&mut self, line: Line<'_>) {
-        self.push_cut(line.number, line.text, line.is_cut);
+        let text = self.dressing.undress(line.text);
+        self.push_cut(line.number, text, line.text, line.is_cut);
         if self
             .nested
             .as_ref()
@@ -74,13 +85,14 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
         self.end_run(false);
     }
 
-    /// A line, and whether it was cut: events made from a line too long to keep whole say so.
-    fn push_cut(&mut self, number: u64, line: &[u8], is_cut: bool) {
+    /// A line (`raw`: as read, `line`: undressed), and whether it was cut: events made from a
+    /// line too long to keep whole say so.
+    fn push_cut(&mut self, number: u64, line: &[u8], raw: &[u8], is_cut: bool) {
         if !is_cut {
-            return self.push_one(number, line);
+            return self.push_one(number, line, raw);
         }
         let mark = self.run.event_count();
-        self.push_one(number, line);
+        self.push_one(number, line, raw);
         if let Some(p) = &mut self.cursor.pending_modified
             && (p.line == number || p.before.is_some())
         {
@@ -92,16 +104,16 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
         }
     }
 
-    fn push_one(&mut self, number: u64, line: &[u8]) {
+    fn push_one(&mut self, number: u64, line: &[u8], raw: &[u8]) {
         if self.nested.is_some() {
-            return self.push_aside(number, line);
+            return self.push_aside(number, line, raw);
         }
         // most lines are test output: nothing to do unless a warning or a list is open. An
         // indented line (a traceback) can only be a printlist item or a `Before:`/`After:`
         // value, so while neither is open it is not even classified.
         let idle = self.cursor.pending_modified.is_none() && self.cursor.list.is_none();
         if !(idle && matches!(line.first(), Some(b' ' | b'\t'))) {
-            let kind = grammar::classify(line);
+            let (line, kind) = self.classify(line, raw);
             if !(idle && matches!(kind, LineKind::Other | LineKind::Blank)) {
                 self.handle(number, line, kind);
             }
@@ -109,6 +121,19 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
         if self.nested.is_none() {
             self.run.touch(number, false);
         }
+    }
+
+    /// The line's kind; a line that means nothing may be a regrtest line of another
+    /// dressing (a log of another form joined to this one).
+    fn classify<'l>(&mut self, line: &'l [u8], raw: &'l [u8]) -> (&'l [u8], LineKind<'l>) {
+        let kind = grammar::classify(line);
+        if kind == LineKind::Other
+            && !self.replaying
+            && let Some(found) = self.dressing.redetect(raw)
+        {
+            return found;
+        }
+        (line, kind)
     }
 
     fn handle(&mut self, number: u64, line: &[u8], kind: LineKind<'_>) {

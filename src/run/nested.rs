@@ -3,7 +3,7 @@
 //! outer run carries on (nested: dropped) or does not (a new run: replayed).
 
 use super::{Event, RunBuilder, RunInfo};
-use crate::grammar::{self, LineKind, rerun::RerunLine, summary::SummaryLine};
+use crate::grammar::{LineKind, rerun::RerunLine, summary::SummaryLine};
 
 /// Past this much set-aside output, a "nested" run is taken to be a real new run.
 const MAX_LINES: usize = 20_000;
@@ -62,8 +62,8 @@ impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
     }
 
     /// A line while output is set aside.
-    pub(super) fn push_aside(&mut self, number: u64, line: &[u8]) {
-        let kind = grammar::classify(line);
+    pub(super) fn push_aside(&mut self, number: u64, line: &[u8], raw: &[u8]) {
+        let (line, kind) = self.classify(line, raw);
         match self.aside(&kind) {
             Aside::Resume => {
                 self.nested = None;
@@ -126,7 +126,7 @@ impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
         self.end_run(false);
         self.replaying = true;
         for (number, line, is_cut) in nested.lines {
-            self.push_cut(number, &line, is_cut);
+            self.push_cut(number, &line, &line, is_cut);
         }
         self.replaying = false;
     }
