@@ -25,7 +25,7 @@ pub fn scan_reader<R: Read>(
 ) -> Result<u64, ReadError> {
     let mut builder = RunBuilder::new(rules, sink);
     let mut lines = LineReader::new(reader);
-    let result = lines.head().map(|head| Dressing::guess_from_head(head));
+    let result = lines.head().map(Dressing::guess_from_head);
     let result = match result {
         Ok(dressing) => {
             builder.set_dressing(dressing);
