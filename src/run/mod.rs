@@ -42,9 +42,11 @@ pub struct RunBuilder<'r, F: FnMut(RunInfo, Vec<Event>)> {
     /// Index of the current run; advanced when a run with content ends.
     run_index: u32,
     nested: Option<NestedBuffer>,
-    /// Set-aside lines are being replayed as a new run: nothing is set aside again, so a
-    /// replay is linear in the lines it replays, whatever the input.
-    replaying: bool,
+    /// How many times the lines being read have been set aside and replayed already (0: they
+    /// come from the stream). Replayed lines may be set aside again (logs cut in a test's
+    /// output, joined one after the other), but only a few times, so every line is read a
+    /// bounded number of times, whatever the input.
+    replay_depth: u8,
 }
 
 impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
@@ -57,7 +59,7 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
             dressing: Dressing::default(),
             run_index: 0,
             nested: None,
-            replaying: false,
+            replay_depth: 0,
         }
     }
 
@@ -81,7 +83,10 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
 
     /// End of input: close the current run (a truncated one is kept, marked incomplete).
     pub fn finish(mut self) {
-        self.replay_as_new_run();
+        // a replay may set aside output again (a cut log after a cut log)
+        while self.nested.is_some() {
+            self.replay_as_new_run();
+        }
         self.end_run(false);
     }
 
@@ -128,7 +133,7 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
     fn classify<'l>(&mut self, line: &'l [u8], raw: &'l [u8]) -> (&'l [u8], LineKind<'l>) {
         let kind = grammar::classify(line);
         if kind == LineKind::Other
-            && !self.replaying
+            && self.replay_depth == 0
             && let Some(found) = self.dressing.redetect(raw)
         {
             return found;
@@ -183,7 +188,7 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
     fn header(&mut self, number: u64, line: &[u8], h: HeaderLine<'_>) {
         match h {
             HeaderLine::Python { .. } => {
-                if self.opens_run(number, line) {
+                if self.opens_run(number, line, true) {
                     return;
                 }
                 if self.run.has_python() || self.run.announced().is_some() {

@@ -3,11 +3,13 @@
 //! outer run carries on (nested: dropped) or does not (a new run: replayed).
 
 use super::{Event, RunBuilder, RunInfo};
-use crate::grammar::{LineKind, rerun::RerunLine, summary::SummaryLine};
+use crate::grammar::{LineKind, header::HeaderLine, rerun::RerunLine, summary::SummaryLine};
 
 /// Past this much set-aside output, a "nested" run is taken to be a real new run.
 const MAX_LINES: usize = 20_000;
 const MAX_BYTES: usize = 32 << 20;
+/// Lines are set aside at most this many times (see `RunBuilder::replay_depth`).
+const MAX_REPLAY_DEPTH: u8 = 8;
 
 /// Lines set aside while deciding whether a header inside a test's output is a nested
 /// regrtest run (it is, when the outer run carries on afterwards) or a new run.
@@ -16,12 +18,15 @@ pub(super) struct NestedBuffer {
     /// Line number, text, and whether the line was cut (`LINE_CAP`).
     lines: Vec<(u64, Vec<u8>, bool)>,
     bytes: usize,
-    /// The set-aside output holds a complete run: its final `Result:` line.
+    /// The replay depth its lines will be read at, if they are replayed.
+    depth: u8,
+    /// Runs begun (H1) and not yet ended (final `Result:`) in the set-aside output: nested
+    /// runs can hold nested runs of their own (test_regrtest inside a re-run).
+    open_runs: u32,
+    /// The set-aside output holds a complete run: a final `Result:` line.
     saw_final_result: bool,
-    /// It holds progress lines, and one of them restarted the outer run's TOTAL from below:
-    /// a new run of the same size, not nested output.
+    /// It holds progress lines.
     saw_progress: bool,
-    restarted_outer_total: bool,
 }
 
 impl NestedBuffer {
@@ -33,6 +38,11 @@ impl NestedBuffer {
     pub(super) fn is_over_limit(&self) -> bool {
         self.lines.len() > MAX_LINES || self.bytes > MAX_BYTES
     }
+
+    /// Every run begun in the set-aside output has ended: what comes next is the outer run's.
+    fn is_closed(&self) -> bool {
+        self.saw_final_result && self.open_runs == 0
+    }
 }
 
 /// What a line means while output is set aside.
@@ -41,18 +51,24 @@ enum Aside {
     Resume,
     /// Keep setting aside.
     Keep,
+    /// The set-aside output is a new run: replay it.
+    NewRun,
 }
 
 impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
     /// `line` can only open a run (H1, an M line, ELAPSED back to zero) and the current run
     /// has tests. Inside a test's output it may be nested regrtest output: set it aside until
     /// that is known (returns true). Otherwise the current run ends here.
-    pub(super) fn opens_run(&mut self, number: u64, line: &[u8]) -> bool {
+    pub(super) fn opens_run(&mut self, number: u64, line: &[u8], is_header: bool) -> bool {
         if !self.run.has_tests() {
             return false;
         }
-        if self.in_test_output() && !self.replaying {
-            let mut nested = NestedBuffer::default();
+        if self.in_test_output() && self.replay_depth < MAX_REPLAY_DEPTH {
+            let mut nested = NestedBuffer {
+                open_runs: u32::from(is_header),
+                depth: self.replay_depth + 1,
+                ..NestedBuffer::default()
+            };
             nested.keep(number, line);
             self.nested = Some(nested);
             return true;
@@ -75,6 +91,12 @@ impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
                     nested.keep(number, line);
                 }
             }
+            Aside::NewRun => {
+                if let Some(nested) = &mut self.nested {
+                    nested.keep(number, line);
+                }
+                self.replay_as_new_run();
+            }
         }
     }
 
@@ -85,32 +107,36 @@ impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
         };
         let counter = &self.cursor.counter;
         match kind {
-            LineKind::Progress(p) if !nested.restarted_outer_total && counter.continues_with(p) => {
-                Aside::Resume
-            }
-            LineKind::Progress(p) => {
+            LineKind::Progress(p) if counter.continues_with(p) => Aside::Resume,
+            // the outer TOTAL counted again from below: a new run of the same size, not
+            // nested output (nested runs are small)
+            LineKind::Progress(p) if counter.has_same_total(p) => Aside::NewRun,
+            LineKind::Progress(_) => {
                 nested.saw_progress = true;
-                // the outer TOTAL counted again from below: a new run of the same size
-                nested.restarted_outer_total |= counter.has_same_total(p);
                 Aside::Keep
             }
             // a new run's own re-run phase would come after progress lines of its own
             LineKind::Rerun(RerunLine::Start {
                 prefix: Some(p), ..
-            }) if (nested.saw_final_result || !nested.saw_progress)
+            }) if (nested.is_closed() || !nested.saw_progress)
                 && counter.elapsed_not_before(Some(*p)) =>
             {
                 Aside::Resume
             }
-            // after a nested run's final result, a summary is the outer run's
+            // once every nested run has ended, a summary is the outer run's
             LineKind::Summary(
                 SummaryLine::TestsResult(_)
                 | SummaryLine::ListTitle { .. }
                 | SummaryLine::Ok { .. }
                 | SummaryLine::FinalResult(_),
-            ) if nested.saw_final_result => Aside::Resume,
+            ) if nested.is_closed() => Aside::Resume,
             LineKind::Summary(SummaryLine::FinalResult(_)) => {
                 nested.saw_final_result = true;
+                nested.open_runs = nested.open_runs.saturating_sub(1);
+                Aside::Keep
+            }
+            LineKind::Header(HeaderLine::Python { .. }) => {
+                nested.open_runs += 1;
                 Aside::Keep
             }
             _ => Aside::Keep,
@@ -118,16 +144,16 @@ impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
     }
 
     /// The set-aside lines were not nested output: end the outer run and read them again as
-    /// what follows it. Nothing is set aside while replaying, so this never recurses.
+    /// what follows it.
     pub(super) fn replay_as_new_run(&mut self) {
         let Some(nested) = self.nested.take() else {
             return;
         };
         self.end_run(false);
-        self.replaying = true;
+        let depth = std::mem::replace(&mut self.replay_depth, nested.depth);
         for (number, line, is_cut) in nested.lines {
             self.push_cut(number, &line, &line, is_cut);
         }
-        self.replaying = false;
+        self.replay_depth = depth;
     }
 }

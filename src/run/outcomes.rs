@@ -88,7 +88,7 @@ impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
             self.cursor.counter.total = m.tests;
             return;
         }
-        if self.run.has_tests() && self.opens_run(number, line) {
+        if self.run.has_tests() && self.opens_run(number, line, false) {
             return;
         }
         if self.run.announced().is_some() {
@@ -106,7 +106,7 @@ impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
             .cursor
             .counter
             .goes_back(&p, self.run.announced().is_some());
-        if goes_back && self.opens_run(number, line) {
+        if goes_back && self.opens_run(number, line, false) {
             return;
         }
         self.count_progress(&p);
