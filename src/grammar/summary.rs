@@ -158,12 +158,17 @@ fn list_reason(i: &[u8]) -> IResult<&[u8], SummaryLine<'_>> {
         .parse(i)
 }
 
-/// Every word is a test name, or the line is the single 3.15 `test_x:` form.
+/// `...` (or `…`): where someone who pasted a list left names out.
+fn is_elision(word: &[u8]) -> bool {
+    word == b"..." || word == "…".as_bytes()
+}
+
+/// Every word is a test name (or an elision), or the line is the single 3.15 `test_x:` form.
 fn is_name_list(i: &[u8]) -> bool {
     test_name(i).is_ok()
-        && i.split(|&b| b == b' ')
-            .filter(|w| !w.is_empty())
-            .all(|w| matches!(test_name(w), Ok((r, _)) if r.is_empty() || r == b":"))
+        && i.split(|&b| b == b' ').filter(|w| !w.is_empty()).all(|w| {
+            is_elision(w) || matches!(test_name(w), Ok((r, _)) if r.is_empty() || r == b":")
+        })
 }
 
 fn list_items(i: &[u8]) -> IResult<&[u8], SummaryLine<'_>> {
@@ -234,11 +239,11 @@ pub fn list_line(i: &[u8]) -> IResult<&[u8], SummaryLine<'_>> {
     alt((list_reason, list_items)).parse(i)
 }
 
-/// The names of a printlist line (the 3.15 trailing `:` removed).
+/// The names of a printlist line (the 3.15 trailing `:` removed, elisions left out).
 pub fn list_names(items: &[u8]) -> impl Iterator<Item = &[u8]> {
     items
         .split(|&b| b == b' ')
-        .filter(|w| !w.is_empty())
+        .filter(|w| !w.is_empty() && !is_elision(w))
         .map(|w| w.strip_suffix(b":").unwrap_or(w))
 }
 
@@ -333,6 +338,18 @@ mod tests {
             list_names(b"test_a  test_b test_c:").collect::<Vec<_>>(),
             vec![&b"test_a"[..], b"test_b", b"test_c"]
         );
+        // a pasted list cut short by whoever pasted it
+        assert_eq!(
+            s("    test_devpoll test_ioctl test_kqueue ..."),
+            Some(SummaryLine::ListItems(
+                b"test_devpoll test_ioctl test_kqueue ..."
+            ))
+        );
+        assert_eq!(
+            list_names(b"test_a ... test_b").collect::<Vec<_>>(),
+            vec![&b"test_a"[..], b"test_b"]
+        );
+        assert_eq!(s("    ... test_a"), None);
         // a traceback line indented four spaces is not a list
         assert_eq!(s("    raise ValueError(x)"), None);
         assert_eq!(s("    self.assertEqual(a, b)"), None);

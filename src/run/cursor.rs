@@ -65,8 +65,9 @@ impl Mode {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestOwner {
     pub test: String,
-    /// The line its block or window began.
+    /// The line its block or window began, and that line's PREFIX.
     pub since: u64,
+    pub prefix: Option<Prefix>,
 }
 
 /// `X was modified by test_y`, waiting for its `Before:`/`After:` lines.
@@ -155,10 +156,11 @@ impl Cursor {
         self.owner.as_ref().map(|o| o.test.as_str())
     }
 
-    pub fn set_owner(&mut self, test: &[u8], since: u64) {
+    pub fn set_owner(&mut self, test: &[u8], since: u64, prefix: Option<Prefix>) {
         self.owner = Some(TestOwner {
             test: String::from_utf8_lossy(test).into_owned(),
             since,
+            prefix,
         });
     }
 

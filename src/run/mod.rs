@@ -221,6 +221,9 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
         if !complete {
             self.crashed_in_window();
         }
+        if self.cursor.stage == Stage::Main {
+            self.apply_hints();
+        }
         self.settle_silent_last();
         let run = std::mem::take(&mut self.run);
         let cursor = std::mem::take(&mut self.cursor);

@@ -121,19 +121,16 @@ impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
             .cursor
             .owner_test()
             .is_some_and(|t| t.as_bytes() == p.test);
-        match &p.verdict {
-            // 3.14 sequential: the second line of a test is its verdict, in its own window
-            Some(v) if is_owner && !self.cursor.mode.is_parallel() => {
-                self.verdict(number, v, p.prefix, running)
-            }
-            Some(v) => {
-                self.verdict(number, v, p.prefix, running);
-                self.cursor.set_owner(p.test, number);
-            }
-            None => {
-                self.infer_pass(number, p.prefix);
-                self.cursor.set_owner(p.test, number);
-            }
+        // 3.14 sequential: the second line of a test is its verdict, in its own window
+        let closes_window = is_owner && p.verdict.is_some() && !self.cursor.mode.is_parallel();
+        if !closes_window {
+            self.note_silent_pass(number, p.prefix);
+        }
+        if let Some(v) = &p.verdict {
+            self.verdict(number, v, p.prefix, running);
+        }
+        if !closes_window {
+            self.cursor.set_owner(p.test, number, p.prefix);
         }
         self.run
             .results_mut()
@@ -165,24 +162,31 @@ impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
         }
     }
 
-    /// Sequential runs of 2.7.14+/3.6+ print nothing for a fast pass: a test that gets no
-    /// verdict before the next one starts (or before the summary) passed.
-    fn infer_pass(&mut self, number: u64, prefix: Option<Prefix>) {
-        if self.cursor.mode != Mode::SequentialSilentPasses {
+    /// Another progress line came and the test that owned the output got no verdict: it
+    /// passed, as far as anyone knows (a verdict arriving later wins, see `TestResults`). In
+    /// parallel runs its progress line reported it finished; in sequential runs a fast pass
+    /// prints nothing (2.7.14+, 3.6+), and a log cut before its run-mode line is no different.
+    fn note_silent_pass(&mut self, number: u64, prefix: Option<Prefix>) {
+        let Some(owner) = &self.cursor.owner else {
             return;
-        }
-        let Some(owner) = self.cursor.owner_test().map(str::to_string) else {
-            return;
-        };
-        if self.has_outcome(&owner) {
-            return;
-        }
-        let said = Said {
-            prefix,
-            ..Said::default()
         };
         let phase = self.cursor.phase();
-        self.record_outcome(number, owner, Outcome::Passed, phase, said);
+        if self.run.results().has_outcome(&owner.test, phase) {
+            return;
+        }
+        let (line, prefix) = match self.cursor.mode {
+            // the test's own line reported it finished
+            Mode::Parallel => (owner.since, owner.prefix),
+            // known when the next test starts
+            Mode::SequentialSilentPasses => (number, prefix),
+            // without a run-mode line the time in front of a line may be the wall clock
+            // (3.5 and older), not ELAPSED: the test's own line, and no time
+            Mode::Sequential => (owner.since, None),
+        };
+        let test = owner.test.clone();
+        self.run
+            .results_mut()
+            .silent_pass(&test, phase, line, prefix);
     }
 
     /// The bare verdict printed after the sequential loop: it names the test whose window it

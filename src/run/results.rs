@@ -2,7 +2,7 @@
 //! of the run implies (results only a summary gave, re-run results, flaky tests).
 
 use super::event::{Detail, Event, Phase};
-use crate::grammar::progress::Outcome;
+use crate::grammar::{prefix::Prefix, progress::Outcome};
 use crate::kind::Kind;
 
 /// What the lines of a run said about one test file.
@@ -19,6 +19,16 @@ struct TestState {
     /// unittest's result line in a main-process re-run.
     rerun_tentative: Option<(Outcome, u64)>,
     failed_again: bool,
+    /// A pass no line said, in each phase (main, re-run): the next progress line came and
+    /// the test had no verdict. Any verdict, list or hint that says otherwise wins.
+    silent_pass: [Option<(u64, Option<Prefix>)>; 2],
+}
+
+fn slot(phase: Phase) -> usize {
+    match phase {
+        Phase::Main => 0,
+        Phase::Rerun => 1,
+    }
 }
 
 /// The test files of one run, by name. Hashed (looked up on every progress line); iterated in
@@ -96,6 +106,11 @@ impl TestResults {
             .collect()
     }
 
+    /// `name` passed in `phase` at `line`, unless something says otherwise before the run ends.
+    pub fn silent_pass(&mut self, name: &str, phase: Phase, line: u64, prefix: Option<Prefix>) {
+        self.test(name).silent_pass[slot(phase)].get_or_insert((line, prefix));
+    }
+
     pub fn mark_rerun(&mut self, name: &str, line: u64) {
         self.test(name).rerun_marked.get_or_insert(line);
     }
@@ -112,16 +127,17 @@ impl TestResults {
         self.test(name).failed_again = true;
     }
 
-    /// What the end of the run implies, as events: passes of an era whose progress lines
-    /// carry no result (once a summary was read), the results of re-run tests that no
-    /// progress line gave (once the re-run was concluded at `rerun_concluded`), and flaky
-    /// tests.
+    /// What the end of the run implies, as events: silent passes nothing contradicted, passes
+    /// of an era whose progress lines carry no result (once a summary was read), the results
+    /// of re-run tests that no progress line gave (once the re-run was concluded at
+    /// `rerun_concluded`), and flaky tests.
     pub fn derive_at_end(
         &mut self,
         summary_seen: bool,
         rerun_concluded: Option<u64>,
     ) -> Vec<Event> {
         let mut derived = Vec::new();
+        self.settle_silent_passes(&mut derived);
         if summary_seen && !self.progress_has_results {
             self.derive_silent_passes(&mut derived);
         }
@@ -138,6 +154,42 @@ impl TestResults {
             }
         }
         derived
+    }
+
+    /// A silent pass holds when nothing else gave the test a result in that phase: no
+    /// verdict, list or hint, no re-run (the main phase failed), no `failed again`.
+    fn settle_silent_passes(&mut self, derived: &mut Vec<Event>) {
+        let mut names: Vec<&String> = self
+            .tests
+            .iter()
+            .filter(|(_, t)| t.silent_pass.iter().any(Option::is_some))
+            .map(|(n, _)| n)
+            .collect();
+        names.sort_unstable();
+        let names: Vec<String> = names.into_iter().cloned().collect();
+        for name in names {
+            let t = self.test(&name);
+            for phase in [Phase::Main, Phase::Rerun] {
+                let Some((line, prefix)) = t.silent_pass[slot(phase)] else {
+                    continue;
+                };
+                let contradicted = match phase {
+                    Phase::Main => t.main.is_some() || t.rerun_marked.is_some(),
+                    Phase::Rerun => t.rerun.is_some() || t.failed_again,
+                };
+                if contradicted {
+                    continue;
+                }
+                match phase {
+                    Phase::Main => t.main = Some(Outcome::Passed),
+                    Phase::Rerun => t.rerun = Some((Outcome::Passed, line)),
+                }
+                let mut e = Event::new(line, phase, Kind::Passed, Some(name.clone()));
+                e.elapsed = prefix.map(|p| p.elapsed);
+                e.load_avg = prefix.and_then(|p| p.load_avg);
+                derived.push(e);
+            }
+        }
     }
 
     /// 3.5 and older print no result on progress lines: a test the summary does not list

@@ -124,7 +124,7 @@ impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
                     self.cursor.stage = Stage::Rerun;
                 }
                 // ≤3.11.5 re-runs in the main process: this line opens the test's output
-                self.cursor.set_owner(test, number);
+                self.cursor.set_owner(test, number, prefix);
                 self.run.results_mut().mark_rerun(&text(test), number);
             }
             RerunLine::NotSupported => {}
@@ -155,9 +155,7 @@ impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
         if self.cursor.stage != Stage::Main {
             return;
         }
-        for (test, outcome, line) in self.run.results().unresolved_hints() {
-            self.record_outcome(line, test, outcome, Phase::Main, Said::default());
-        }
+        self.apply_hints();
         // the last test of a sequential run got no verdict: it passed, unless the summary
         // says otherwise (`--failfast` stopped on it, or Ctrl-C left it omitted)
         if self.cursor.mode == Mode::SequentialSilentPasses
@@ -167,6 +165,14 @@ impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
             self.cursor.silent_last = Some((owner.to_string(), number));
         }
         self.cursor.stage = Stage::MainDone;
+    }
+
+    /// The main phase is over (its summary began, or the log ended in it): a T1–T4 line is
+    /// the outcome of a test that got none.
+    pub(super) fn apply_hints(&mut self) {
+        for (test, outcome, line) in self.run.results().unresolved_hints() {
+            self.record_outcome(line, test, outcome, Phase::Main, Said::default());
+        }
     }
 
     /// The run is over: a silent last test the summary did not name passed.

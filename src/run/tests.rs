@@ -122,3 +122,48 @@ fn warnings_go_to_the_named_test_or_the_block_owner() {
     // after a heartbeat no worker block is open
     assert!(has(&evs, 0, "main", "", "unraisable"));
 }
+
+#[test]
+fn a_log_cut_before_its_run_mode_line_still_counts_its_passes() {
+    let evs = events(
+        "0:18:16 load avg: 1.74 [393/425/8] test_userstring\n\
+         0:18:17 load avg: 1.74 [394/425/8] test_utf8_mode -- test_userstring failed\n\
+         0:18:20 load avg: 1.70 [395/425/8] test_uuid\n\
+         0:18:29 load avg: 1.70 [396/425/8] test_venv\n",
+    );
+    assert!(has(&evs, 0, "main", "test_userstring", "failed"));
+    assert!(!has(&evs, 0, "main", "test_userstring", "passed"));
+    assert!(has(&evs, 0, "main", "test_utf8_mode", "passed"));
+    assert!(has(&evs, 0, "main", "test_uuid", "passed"));
+    // the last one got no next line: nothing is known of it
+    assert!(!evs.iter().any(|e| e.2 == "test_venv"));
+}
+
+#[test]
+fn a_verdict_arriving_later_wins_over_a_silent_pass() {
+    // the summary lists a test that got no verdict of its own
+    let evs = events(
+        "0:00:01 [1/3] test_a\n0:00:02 [2/3] test_b\n0:00:03 [3/3] test_c\n\
+         == Tests result: FAILURE ==\n\n1 test failed:\n    test_a\n\nTests result: FAILURE\n",
+    );
+    assert!(has(&evs, 0, "main", "test_a", "failed"));
+    assert!(!has(&evs, 0, "main", "test_a", "passed"));
+    assert!(has(&evs, 0, "main", "test_b", "passed"));
+    // 3.14's second line, in a fragment without its run-mode line
+    let evs = events(
+        "0:00:05 [  5/491] test_x\n0:00:07 [  5/491/1] test_x failed (1 failure)\n\
+         0:00:08 [  6/491/1] test_y\n0:00:09 [  6/491/1] test_y passed\n0:00:10 [  7/491/1] test_z\n",
+    );
+    assert_eq!(
+        evs.iter()
+            .filter(|e| e.2 == "test_x" || e.2 == "test_y")
+            .map(|e| (e.2.as_str(), e.3))
+            .collect::<Vec<_>>(),
+        vec![("test_x", "failed"), ("test_y", "passed")]
+    );
+    // a `test test_x failed` line in the window of a cut run is a verdict too
+    let evs = events(
+        "[140/389/2] test_threading\ntest test_threading failed -- Traceback\n[141/389/3] test_tracemalloc\n",
+    );
+    assert!(!has(&evs, 0, "main", "test_threading", "passed"));
+}
