@@ -46,9 +46,14 @@ pub struct InputArgs {
     /// Threads to parse files with [default: all cores]
     #[arg(short = 'j', long = "threads", value_name = "N")]
     pub threads: Option<usize>,
-    /// Only files in directories whose name or path matches (e.g. `*.log.gz`); repeatable
+    /// Only files in directories whose name or path matches (e.g. `*.log.gz`); repeatable.
+    /// Without it, a walk reads log-like names: `*.log`, `*.txt`, `stdio` and names without an
+    /// extension, each also compressed (`.gz`, `.xz`, `.zst`, `.bz2`)
     #[arg(long, value_name = "GLOB")]
     pub glob: Vec<String>,
+    /// Read every file a directory walk finds, whatever its name (hidden ones too)
+    #[arg(long)]
+    pub all_files: bool,
     /// Regex with named groups `builder`, `build`, `branch`, matched against each file's path
     #[arg(long, value_name = "REGEX")]
     pub path_pattern: Option<String>,
@@ -59,7 +64,8 @@ pub struct InputArgs {
     /// No progress bar
     #[arg(short, long)]
     pub quiet: bool,
-    /// Also fail (exit 1) on runs without their final summary, listing them on stderr
+    /// Also fail (exit 1) on runs without their final summary and on inputs without a run,
+    /// listing them on stderr
     #[arg(long)]
     pub strict: bool,
 }

@@ -16,7 +16,8 @@ const LOGS: [&str; 6] = [
     "misc-kinds-3.9.log",
 ];
 
-/// A tree with every other log gzipped (one as a two-member gzip) and a file `--glob` skips.
+/// A tree with every other log gzipped (one as a two-member gzip) and a file neither the
+/// default walk nor `--glob` reads.
 fn archive() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for (n, name) in LOGS.iter().enumerate() {
@@ -34,7 +35,7 @@ fn archive() -> tempfile::TempDir {
             std::fs::write(sub.join(format!("{n}-{name}.gz")), gzip(&text)).unwrap();
         }
     }
-    std::fs::write(dir.path().join("README.txt"), b"not a log\n").unwrap();
+    std::fs::write(dir.path().join("README.md"), b"not a log\n").unwrap();
     dir
 }
 
@@ -79,11 +80,11 @@ fn a_tree_of_plain_and_gzip_logs_reads_like_the_plain_files() {
     };
     assert_eq!(from_tree.len(), 8, "6 files, two of them with two runs");
     assert_eq!(strip(&from_tree), strip(&from_files));
-    // the glob left README.txt out; without it, it is read (and has no run)
+    // the glob left README.md out
     assert!(
         from_tree
             .iter()
-            .all(|r| !r["source"].as_str().unwrap().ends_with("README.txt"))
+            .all(|r| !r["source"].as_str().unwrap().ends_with("README.md"))
     );
 }
 
@@ -322,7 +323,7 @@ fn stats_is_the_default_command_and_table_ends_with_totals() {
     let n = jsonl(&events.get_output().stdout).len();
     assert_eq!(
         text.lines().last().unwrap(),
-        format!("1 files, 1 runs, {n} events, 0 errors")
+        format!("1 files, 1 runs, {n} events, 0 errors, 0 files without a run")
     );
     // not a terminal: csv
     let out = flakelog().arg(fixture("era-e-3.12.log")).assert().success();

@@ -117,7 +117,8 @@ fn empty_file_is_no_error() {
     let dir = tempfile::tempdir().unwrap();
     let bad = write(dir.path(), "empty.log", b"");
     let o = run_with_good(&bad, &[]);
-    assert_eq!((o.code, o.stderr.as_str()), (0, ""));
+    let said = format!("flakelog: {}: no regrtest run found\n", bad.display());
+    assert_eq!((o.code, o.stderr.as_str()), (0, said.as_str()));
     assert!(rows_of(&o.rows, "empty.log").is_empty());
     assert_good_complete(&o);
 }
@@ -136,7 +137,8 @@ fn random_binary_file() {
         .collect();
     let bad = write(dir.path(), "core.log", &data);
     let o = run_with_good(&bad, &[]);
-    assert_eq!((o.code, o.stderr.as_str()), (0, ""));
+    let said = format!("flakelog: {}: no regrtest run found\n", bad.display());
+    assert_eq!((o.code, o.stderr.as_str()), (0, said.as_str()));
     assert_good_complete(&o);
 }
 

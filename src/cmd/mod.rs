@@ -6,7 +6,7 @@ pub mod runs;
 pub mod stats;
 
 use crate::cli::InputArgs;
-use crate::input::sources::{PathProblem, expand, glob_set};
+use crate::input::sources::{PathProblem, WalkFilter, expand, glob_set};
 use crate::input::{Inflate, Source};
 use crate::leak::Rules;
 use crate::output::{Format, RowWriter, Totals, row_writer};
@@ -22,6 +22,8 @@ use std::io::{self, IsTerminal, Write};
 pub struct Config {
     pub sources: Vec<Source>,
     pub problems: Vec<PathProblem>,
+    /// Said on stderr, not errors (a file reached twice and read once).
+    pub notices: Vec<String>,
     pub format: Format,
     pub pool: rayon::ThreadPool,
     pub path_pattern: Option<PathPattern>,
@@ -32,8 +34,13 @@ pub struct Config {
 
 impl Config {
     pub fn new(args: &InputArgs) -> anyhow::Result<Config> {
-        let globs = glob_set(&args.glob).context("--glob")?;
-        let (sources, problems) = expand(&args.paths, globs.as_ref());
+        let filter = match glob_set(&args.glob).context("--glob")? {
+            _ if args.all_files => WalkFilter::All,
+            Some(globs) => WalkFilter::Globs(globs),
+            None => WalkFilter::LogNames,
+        };
+        let expansion = expand(&args.paths, &filter);
+        let sources = expansion.sources;
         if sources.iter().filter(|s| **s == Source::Stdin).count() > 1 {
             anyhow::bail!("stdin (`-`) can be read only once");
         }
@@ -63,7 +70,8 @@ impl Config {
         let progress = !args.quiet && io::stderr().is_terminal() && sources.len() > 1;
         Ok(Config {
             sources,
-            problems,
+            problems: expansion.problems,
+            notices: expansion.notices,
             format,
             pool,
             path_pattern,
@@ -94,12 +102,23 @@ impl Config {
         bar
     }
 
-    /// Report the path problems found while expanding the arguments (stderr); how many.
+    /// Report the path problems found while expanding the arguments, and the notices
+    /// (stderr); how many problems.
     pub fn report_problems(&self) -> u64 {
         for p in &self.problems {
             eprintln!("flakelog: {}: {}", p.path, p.message);
         }
+        for n in &self.notices {
+            eprintln!("flakelog: {n}");
+        }
         self.problems.len() as u64
+    }
+
+    /// Say that `source` held no regrtest run. Returns whether it counts as an error
+    /// (`--strict`).
+    pub fn report_no_run(&self, source: &str) -> bool {
+        eprintln!("flakelog: {source}: no regrtest run found");
+        self.strict
     }
 }
 
@@ -116,10 +135,11 @@ pub fn report_incomplete(cfg: &Config, source: &str, run: &RunInfo) -> bool {
     true
 }
 
-/// What reading one source gives, in order: its runs, then perhaps an error.
+/// What reading one source gives, in order: its runs, then how it ended.
 pub enum Item {
     Run(Box<RunInfo>, Vec<Event>),
-    Error(SourceError),
+    /// The source was read to its end (how many runs it held), or stopped by an error.
+    End(Result<u32, SourceError>),
 }
 
 fn parse_source(cfg: &Config, source: &Source, mut f: impl FnMut(Item)) {
@@ -130,15 +150,15 @@ fn parse_source(cfg: &Config, source: &Source, mut f: impl FnMut(Item)) {
     } else {
         Inflate::InTheReader
     };
+    let mut runs = 0;
     let result = scan_source(source, inflate, &cfg.rules, |mut info, events| {
         if let Some(p) = &cfg.path_pattern {
             p.apply(&name, &mut info);
         }
+        runs += 1;
         f(Item::Run(Box::new(info), events));
     });
-    if let Err(e) = result {
-        f(Item::Error(e));
-    }
+    f(Item::End(result.map(|_| runs)));
 }
 
 /// Parse every source, calling `f(order, source_name, item)` in input order. Files are parsed
@@ -215,7 +235,7 @@ fn run_batch(
 }
 
 /// The shape of `events` and `runs`: read every source in order, hand each run to `write`,
-/// count, report errors, finish.
+/// count, report errors and files without a run, finish.
 pub fn write_runs(
     cfg: &Config,
     columns: &[&str],
@@ -226,12 +246,7 @@ pub fn write_runs(
         ..Totals::default()
     };
     let mut writer = cfg.writer(columns);
-    let mut last_order = None;
-    for_each_item(cfg, |order, source, item| {
-        if last_order != Some(order) {
-            last_order = Some(order);
-            totals.files += 1;
-        }
+    for_each_item(cfg, |_, source, item| {
         match item {
             Item::Run(info, events) => {
                 totals.runs += 1;
@@ -241,14 +256,29 @@ pub fn write_runs(
                 }
                 write(&mut writer, source, &info, &events)?;
             }
-            Item::Error(e) => {
-                totals.errors += 1;
-                eprintln!("flakelog: {e}");
-            }
+            Item::End(end) => totals.count_end(cfg, source, &end),
         }
         Ok(())
     })?;
     Ok(finish(writer, totals)?)
+}
+
+impl Totals {
+    /// A source ended: it counts as a file, its error is said, and so is its having no run.
+    fn count_end(&mut self, cfg: &Config, source: &str, end: &Result<u32, SourceError>) {
+        self.files += 1;
+        match end {
+            Err(e) => {
+                self.errors += 1;
+                eprintln!("flakelog: {e}");
+            }
+            Ok(0) => {
+                self.without_run += 1;
+                self.errors += u64::from(cfg.report_no_run(source));
+            }
+            Ok(_) => {}
+        }
+    }
 }
 
 /// Finish a table or document and pick the exit status: 1 when anything was not read whole.

@@ -30,7 +30,9 @@ fn summarize(cfg: &Config, order: usize, source: &Source, group_by: &[GroupBy]) 
     let name = source.name();
     parse_source(cfg, source, |item| match item {
         Item::Run(info, events) => summary.add_run(order, &name, &info, &events, group_by),
-        Item::Error(e) => summary.add_error(order, e.to_string()),
+        Item::End(Err(e)) => summary.add_error(order, e.to_string()),
+        Item::End(Ok(0)) => summary.add_without_run(order, &name),
+        Item::End(Ok(_)) => {}
     });
     summary
 }
@@ -61,8 +63,25 @@ fn round4(x: f64) -> f64 {
 pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
     let problems = cfg.report_problems();
     let summary = summarize_all(cfg, &args.group_by);
-    for message in summary.errors.values() {
-        eprintln!("flakelog: {message}");
+    // errors and inputs without a run, in input order
+    let mut ends: Vec<(usize, Result<&str, &str>)> = summary
+        .errors
+        .iter()
+        .map(|(o, m)| (*o, Err(m.as_str())))
+        .chain(
+            summary
+                .without_run
+                .iter()
+                .map(|(o, s)| (*o, Ok(s.as_str()))),
+        )
+        .collect();
+    ends.sort_by_key(|(order, _)| *order);
+    let mut no_run_errors = 0;
+    for (_, end) in ends {
+        match end {
+            Err(message) => eprintln!("flakelog: {message}"),
+            Ok(source) => no_run_errors += u64::from(cfg.report_no_run(source)),
+        }
     }
     let mut incomplete = 0;
     for ((_, run), (source, first, last)) in &summary.incomplete {
@@ -114,7 +133,8 @@ pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
         files: summary.files,
         runs: summary.runs,
         events: summary.events,
-        errors: problems + summary.errors.len() as u64 + incomplete,
+        errors: problems + summary.errors.len() as u64 + incomplete + no_run_errors,
+        without_run: summary.without_run.len() as u64,
     };
     Ok(finish(writer, totals)?)
 }

@@ -1,4 +1,4 @@
-//! Bytes in: stdin or files, gzip sniffed by magic bytes, lines split and normalised.
+//! Bytes in: stdin or files, compression sniffed by magic bytes, lines split and normalised.
 
 pub mod lines;
 pub mod normalize;
@@ -26,18 +26,18 @@ impl Source {
     }
 }
 
-const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 const BUFFER: usize = 256 * 1024;
 /// Decompressed blocks in flight between the inflating thread and the parser.
 const BLOCKS_IN_FLIGHT: usize = 4;
 
 impl Source {
-    /// Open for reading, decompressing gzip (any number of concatenated members) when the
-    /// stream starts with the gzip magic bytes, whatever the file is called.
+    /// Open for reading, decompressing gzip, xz, zstd or bzip2 (any number of concatenated
+    /// members or frames) when the stream starts with their magic bytes, whatever the file is
+    /// called.
     ///
-    /// With `Inflate::OnItsOwnThread` gzip is inflated on a thread of its own, so a stream read
-    /// alone is parsed while it is inflated; when files are read in parallel, the files are
-    /// the parallelism and each inflates where it is parsed.
+    /// With `Inflate::OnItsOwnThread` a compressed stream is inflated on a thread of its own,
+    /// so a stream read alone is parsed while it is inflated; when files are read in parallel,
+    /// the files are the parallelism and each inflates where it is parsed.
     pub fn open(&self, inflate: Inflate) -> io::Result<Box<dyn Read + Send>> {
         match self {
             Source::Stdin => sniff(raw_stdin()?, inflate),
@@ -59,18 +59,57 @@ fn raw_stdin() -> io::Result<io::Stdin> {
     Ok(io::stdin())
 }
 
-/// Where gzip is inflated.
+/// Where a compressed stream is inflated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Inflate {
     InTheReader,
     OnItsOwnThread,
 }
 
+/// How a stream is compressed, told by its first bytes (whatever the file is called).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    None,
+    Gzip,
+    Xz,
+    Zstd,
+    Bzip2,
+}
+
+/// The most bytes `Compression::detect` looks at.
+const MAGIC_LEN: usize = 6;
+
+impl Compression {
+    pub fn detect(head: &[u8]) -> Compression {
+        match head {
+            [0x1f, 0x8b, ..] => Compression::Gzip,
+            [0xfd, b'7', b'z', b'X', b'Z', 0x00, ..] => Compression::Xz,
+            [0x28, 0xb5, 0x2f, 0xfd, ..] => Compression::Zstd,
+            [b'B', b'Z', b'h', b'1'..=b'9', ..] => Compression::Bzip2,
+            _ => Compression::None,
+        }
+    }
+
+    /// A reader of the decompressed bytes of `compressed`: every member or frame, one after
+    /// the other; a cut stream is an error (`UnexpectedEof` or the decoder's own), never a
+    /// quiet end.
+    fn decoder<R: Read + Send + 'static>(self, compressed: R) -> io::Result<Box<dyn Read + Send>> {
+        let buffered = BufReader::with_capacity(BUFFER, compressed);
+        Ok(match self {
+            Compression::None => Box::new(buffered),
+            Compression::Gzip => Box::new(MultiGzDecoder::new(buffered)),
+            Compression::Xz => Box::new(liblzma::bufread::XzDecoder::new_multi_decoder(buffered)),
+            Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(buffered)?),
+            Compression::Bzip2 => Box::new(bzip2::bufread::MultiBzDecoder::new(buffered)),
+        })
+    }
+}
+
 fn sniff<R: Read + Send + 'static>(
     mut reader: R,
     inflate: Inflate,
 ) -> io::Result<Box<dyn Read + Send>> {
-    let mut head = [0u8; 2];
+    let mut head = [0u8; MAGIC_LEN];
     let mut got = 0;
     while got < head.len() {
         match reader.read(&mut head[got..]) {
@@ -80,18 +119,18 @@ fn sniff<R: Read + Send + 'static>(
             Err(e) => return Err(e),
         }
     }
-    // the two bytes read go back in front; plain text is then read straight from the source
+    // the bytes read go back in front; plain text is then read straight from the source
     // into the line reader's buffer, with no copy in between
     let whole = io::Cursor::new(head[..got].to_vec()).chain(reader);
-    // One byte is not enough to decide; a real gzip stream always has far more than two.
-    if got == 2 && head == GZIP_MAGIC {
-        let gz = MultiGzDecoder::new(BufReader::with_capacity(BUFFER, whole));
-        Ok(match inflate {
-            Inflate::OnItsOwnThread => Box::new(inflate_on_thread(gz)),
-            Inflate::InTheReader => Box::new(gz),
-        })
-    } else {
-        Ok(Box::new(whole))
+    match Compression::detect(&head[..got]) {
+        Compression::None => Ok(Box::new(whole)),
+        compression => {
+            let decoded = compression.decoder(whole)?;
+            Ok(match inflate {
+                Inflate::OnItsOwnThread => Box::new(inflate_on_thread(decoded)),
+                Inflate::InTheReader => decoded,
+            })
+        }
     }
 }
 
@@ -171,11 +210,11 @@ impl Read for ChannelReader {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use flate2::{Compression, write::GzEncoder};
+    use flate2::write::GzEncoder;
     use std::io::Write;
 
     fn gz(data: &[u8]) -> Vec<u8> {
-        let mut e = GzEncoder::new(Vec::new(), Compression::fast());
+        let mut e = GzEncoder::new(Vec::new(), flate2::Compression::fast());
         e.write_all(data).unwrap();
         e.finish().unwrap()
     }
@@ -208,6 +247,66 @@ mod tests {
         let mut two = gz(b"first\n");
         two.extend(gz(b"second\n"));
         assert_eq!(read_all(two), b"first\nsecond\n");
+    }
+
+    /// `data` compressed as `c` would compress it.
+    fn compress(c: Compression, data: &[u8]) -> Vec<u8> {
+        match c {
+            Compression::None => data.to_vec(),
+            Compression::Gzip => gz(data),
+            Compression::Xz => {
+                let mut e = liblzma::write::XzEncoder::new(Vec::new(), 6);
+                e.write_all(data).unwrap();
+                e.finish().unwrap()
+            }
+            Compression::Zstd => zstd::encode_all(data, 3).unwrap(),
+            Compression::Bzip2 => {
+                let mut e = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+                e.write_all(data).unwrap();
+                e.finish().unwrap()
+            }
+        }
+    }
+
+    const COMPRESSED: [Compression; 4] = [
+        Compression::Gzip,
+        Compression::Xz,
+        Compression::Zstd,
+        Compression::Bzip2,
+    ];
+
+    #[test]
+    fn every_compressor_by_its_magic_bytes_all_members_read() {
+        for c in COMPRESSED {
+            let one = compress(c, b"first\n");
+            assert_eq!(Compression::detect(&one), c);
+            let mut two = one.clone();
+            two.extend(compress(c, b"second\n"));
+            assert_eq!(read_all(two), b"first\nsecond\n", "{c:?}");
+        }
+        assert_eq!(Compression::detect(b"BZh"), Compression::None);
+        assert_eq!(Compression::detect(b"== CPython"), Compression::None);
+    }
+
+    #[test]
+    fn a_cut_stream_of_every_compressor_is_an_error() {
+        let text = b"line of text that is long enough to need more than one block\n".repeat(4000);
+        for c in COMPRESSED {
+            let full = compress(c, &text);
+            for cut in [full.len() / 2, full.len() - 1] {
+                for inflate in [Inflate::InTheReader, Inflate::OnItsOwnThread] {
+                    let mut out = Vec::new();
+                    let r = sniff(io::Cursor::new(full[..cut].to_vec()), inflate)
+                        .unwrap()
+                        .read_to_end(&mut out);
+                    assert!(
+                        r.is_err(),
+                        "{c:?} cut at {cut} of {} read whole",
+                        full.len()
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -63,10 +63,23 @@ pub enum Format {
 /// The last line of a table: how much was read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Totals {
+    /// Every source read (whatever it held, whatever went wrong).
     pub files: u64,
     pub runs: u64,
     pub events: u64,
     pub errors: u64,
+    /// Sources read whole in which no regrtest run was found.
+    pub without_run: u64,
+}
+
+impl std::fmt::Display for Totals {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} files, {} runs, {} events, {} errors, {} files without a run",
+            self.files, self.runs, self.events, self.errors, self.without_run
+        )
+    }
 }
 
 /// Writes rows of one table (fixed columns) in one format.
@@ -125,6 +138,7 @@ mod tests {
                 runs: 3,
                 events: 4,
                 errors: 0,
+                without_run: 1,
             })
             .unwrap();
         }
@@ -179,7 +193,7 @@ mod tests {
         assert_eq!(lines[0].find("line").map(|p| p + 3), lines[1].find('7'));
         assert_eq!(
             lines.last().unwrap(),
-            &"2 files, 3 runs, 4 events, 0 errors"
+            &"2 files, 3 runs, 4 events, 0 errors, 1 files without a run"
         );
     }
 }

@@ -106,11 +106,7 @@ impl<W: Write> RowWriter for TableRows<W> {
         for row in &self.rows {
             writeln!(self.out, "{}", line(row))?;
         }
-        writeln!(
-            self.out,
-            "{} files, {} runs, {} events, {} errors",
-            totals.files, totals.runs, totals.events, totals.errors
-        )?;
+        writeln!(self.out, "{totals}")?;
         self.out.flush()
     }
 }

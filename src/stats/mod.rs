@@ -161,6 +161,8 @@ pub struct Summary {
     pub events: u64,
     /// Inputs that could not be read whole, by input order.
     pub errors: BTreeMap<usize, String>,
+    /// Inputs read whole in which no regrtest run was found, by input order.
+    pub without_run: BTreeMap<usize, String>,
     /// Runs without their final summary: (input order, run) → (source, first line, last line).
     pub incomplete: BTreeMap<(usize, u32), (String, u64, u64)>,
 }
@@ -255,6 +257,10 @@ impl Summary {
         self.errors.insert(order, message);
     }
 
+    pub fn add_without_run(&mut self, order: usize, source: &str) {
+        self.without_run.insert(order, source.to_string());
+    }
+
     /// Fold `other` in. The result does not depend on the order of merging.
     pub fn merge(mut self, other: Summary) -> Summary {
         let group_ids: Vec<u32> = other
@@ -289,6 +295,7 @@ impl Summary {
         self.runs += other.runs;
         self.events += other.events;
         self.errors.extend(other.errors);
+        self.without_run.extend(other.without_run);
         self.incomplete.extend(other.incomplete);
         self
     }
