@@ -288,8 +288,11 @@ fn named_line(line: &[u8]) -> LineKind<'_> {
 /// to whatever the test prints next.
 pub fn classify(line: &[u8]) -> LineKind<'_> {
     let kind = classify_once(line);
-    if kind != LineKind::Other || !line.first().is_some_and(|&b| refleak::is_symbol(b)) {
+    if kind != LineKind::Other {
         return kind;
+    }
+    if !line.first().is_some_and(|&b| refleak::is_symbol(b)) {
+        return glued(line);
     }
     let cut = line
         .iter()
@@ -307,7 +310,15 @@ pub fn classify(line: &[u8]) -> LineKind<'_> {
         LineKind::Blank => LineKind::Other,
         LineKind::Warning { .. } | LineKind::Crash(_) | LineKind::Refleak(_) => rest,
         k if dotted => k,
-        _ => kind,
+        _ => glued(line),
+    }
+}
+
+/// A line that matched nothing may end with a progress line glued after other text.
+fn glued(line: &[u8]) -> LineKind<'_> {
+    match progress::glued_progress_line(line) {
+        Some((_, p)) => LineKind::Progress(Box::new(p)),
+        None => LineKind::Other,
     }
 }
 

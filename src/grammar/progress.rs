@@ -198,6 +198,69 @@ pub fn progress_line(i: &[u8]) -> IResult<&[u8], ProgressLine<'_>> {
     ))
 }
 
+/// `load avg: N.NN ` just before `end`? Returns where it starts.
+fn load_avg_before(line: &[u8], end: usize) -> Option<usize> {
+    let head = &line[..end];
+    let digits = head.strip_suffix(b" ")?;
+    // N.NN: digits, a dot, two digits
+    let (int_part, frac) = digits.split_at(digits.len().checked_sub(3)?);
+    let int_len = int_part
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let ok = frac[0] == b'.' && frac[1..].iter().all(u8::is_ascii_digit) && int_len > 0;
+    let start = int_part.len() - int_len;
+    (ok && head[..start].ends_with(b"load avg: ")).then(|| start - b"load avg: ".len())
+}
+
+/// `H:MM:SS ` just before `end`. Returns where it starts. The glued text may end in digits
+/// of its own: two digits of hours only when no digit comes before them, else one (runs of
+/// ten hours and more are rare).
+fn elapsed_before(line: &[u8], end: usize) -> Option<usize> {
+    let head = line[..end].strip_suffix(b" ")?;
+    let n = head.len();
+    let clock = |i: usize| head.get(i).is_some_and(u8::is_ascii_digit);
+    let mmss = n >= 6 && head[n - 3] == b':' && head[n - 6] == b':';
+    if !(mmss && [n - 1, n - 2, n - 4, n - 5].iter().all(|&i| clock(i))) {
+        return None;
+    }
+    let digits = (1..=3)
+        .take_while(|k| n >= 6 + k && clock(n - 6 - k))
+        .count();
+    let hours = if digits == 3 { 1 } else { digits };
+    (hours > 0).then(|| n - 6 - hours)
+}
+
+/// A progress line glued after other text: a test wrote to stderr without a final newline,
+/// or a terminal answered (`fl: noisy text without newline0:00:17 load avg: 0.18 [17/28/4]
+/// test_re`). Found only where its shape starts: `H:MM:SS [load avg: N.NN ][` (or, in the
+/// eras without a prefix, a `[ n/N]` counter padded as regrtest pads it), never anywhere a
+/// test name appears. Returns where it starts, and the line.
+pub fn glued_progress_line(line: &[u8]) -> Option<(usize, ProgressLine<'_>)> {
+    for bracket in memchr::memchr_iter(b'[', line) {
+        if bracket == 0 || counters(&line[bracket..]).is_err() {
+            continue;
+        }
+        let before_counter = load_avg_before(line, bracket).unwrap_or(bracket);
+        let start = match elapsed_before(line, before_counter) {
+            Some(start) => start,
+            // no prefix: only the padded `[ n/N]` of a counter with a TOTAL
+            None if before_counter == bracket && line.get(bracket + 1) == Some(&b' ') => bracket,
+            None => continue,
+        };
+        // glued means no separator: text and a space before it is something else (a
+        // wrapper's prefix, which the reader recognises as such)
+        if start == 0 || line[start - 1].is_ascii_whitespace() {
+            continue;
+        }
+        if let Ok((_, p)) = progress_line(&line[start..]) {
+            return Some((start, p));
+        }
+    }
+    None
+}
+
 /// Heartbeat: `PREFIX? running: test_a (7 min 28 sec), …` / `running (2): …` (3.11.6+).
 pub fn heartbeat_line(i: &[u8]) -> IResult<&[u8], (Option<Prefix>, &[u8])> {
     let head = (tag("running"), opt((tag(" ("), uint, char(')'))), tag(": "));
@@ -377,6 +440,42 @@ mod tests {
         );
         assert!(verdict_line(b"test_zlib failed badly").is_err());
         assert!(verdict_line(b"test_zlib skipped -- no zlib").is_err());
+    }
+
+    #[test]
+    fn glued_progress_lines_are_found_where_their_shape_starts() {
+        let (at, p) = glued_progress_line(
+            b"fl: noisy text on stderr without newline0:00:17 load avg: 0.18 [17/28/4] test_re",
+        )
+        .unwrap();
+        assert_eq!(at, 40);
+        assert_eq!(
+            (p.index, p.total, p.fails, p.test),
+            (17, Some(28), Some(4), &b"test_re"[..])
+        );
+        assert_eq!(p.prefix.unwrap().elapsed, 17);
+        // text ending in digits: the hours are one or two digits of the clock
+        let (at, p) = glued_progress_line(b"12340:00:17 [ 2/10] test_x passed").unwrap();
+        assert_eq!((at, p.prefix.unwrap().elapsed), (4, 17));
+        let (at, p) = glued_progress_line(b"noise:12:00:17 [ 2/10] test_x passed").unwrap();
+        assert_eq!((at, p.prefix.unwrap().elapsed), (6, 12 * 3600 + 17));
+        // a terminal's answer, and the prefix-less form of 3.4
+        assert!(glued_progress_line(b"[1;5R0:01:02 load avg: 1.00 [ 5/9] test_a").is_some());
+        assert_eq!(glued_progress_line(b"xyz[ 12/398] test_x").unwrap().0, 3);
+        for not in [
+            &b"0:00:17 load avg: 0.18 [17/28/4] test_re"[..], // not glued: a line of its own
+            b"Processing [1/2] files",
+            b"list [1, 2] test_x",
+            b"see [12/398] test_x",
+            b"x 0:00:17 load avg: 0.18 [17/28/4] test_re trailing words",
+            b"web-1  | 0:00:01 [1/2] test_a passed",
+        ] {
+            assert!(
+                glued_progress_line(not).is_none(),
+                "{}",
+                String::from_utf8_lossy(not)
+            );
+        }
     }
 
     #[test]
