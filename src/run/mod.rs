@@ -22,7 +22,7 @@ use cursor::{Cursor, Stage};
 use dressing::Dressing;
 pub use event::{Detail, Event, Phase};
 pub use info::RunInfo;
-use nested::NestedBuffer;
+use nested::{NestedBuffer, Opener};
 use state::RunState;
 
 use crate::grammar::{self, LineKind, header::HeaderLine, unittest::UnittestLine};
@@ -188,7 +188,7 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
     fn header(&mut self, number: u64, line: &[u8], h: HeaderLine<'_>) {
         match h {
             HeaderLine::Python { .. } => {
-                if self.opens_run(number, line, true) {
+                if self.opens_run(number, line, Opener::Header) {
                     return;
                 }
                 if self.run.has_python() || self.run.announced().is_some() {

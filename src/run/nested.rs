@@ -20,9 +20,13 @@ pub(super) struct NestedBuffer {
     bytes: usize,
     /// The replay depth its lines will be read at, if they are replayed.
     depth: u8,
-    /// Runs begun (H1) and not yet ended (final `Result:`) in the set-aside output: nested
-    /// runs can hold nested runs of their own (test_regrtest inside a re-run).
+    /// Runs begun (H1, or an M line of their own) and not yet ended (final `Result:`) in the
+    /// set-aside output: nested runs can hold nested runs of their own (test_regrtest inside a
+    /// re-run), and logs joined after a cut one begin one each.
     open_runs: u32,
+    /// The next M line belongs to a run already begun (after its H1, or its re-run's
+    /// announcement), not to a new one.
+    expects_mode: bool,
     /// The set-aside output holds a complete run: a final `Result:` line.
     saw_final_result: bool,
     /// It holds progress lines.
@@ -45,6 +49,17 @@ impl NestedBuffer {
     }
 }
 
+/// What kind of line opened a run where output may be set aside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Opener {
+    /// H1 `== CPython …`
+    Header,
+    /// M1–M4
+    RunMode,
+    /// A progress line whose counter or ELAPSED went back.
+    Progress,
+}
+
 /// What a line means while output is set aside.
 enum Aside {
     /// The outer run carries on with this line: what was set aside was its test's output.
@@ -59,13 +74,14 @@ impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
     /// `line` can only open a run (H1, an M line, ELAPSED back to zero) and the current run
     /// has tests. Inside a test's output it may be nested regrtest output: set it aside until
     /// that is known (returns true). Otherwise the current run ends here.
-    pub(super) fn opens_run(&mut self, number: u64, line: &[u8], is_header: bool) -> bool {
+    pub(super) fn opens_run(&mut self, number: u64, line: &[u8], opener: Opener) -> bool {
         if !self.run.has_tests() {
             return false;
         }
         if self.in_test_output() && self.replay_depth < MAX_REPLAY_DEPTH {
             let mut nested = NestedBuffer {
-                open_runs: u32::from(is_header),
+                open_runs: u32::from(opener != Opener::Progress),
+                expects_mode: opener == Opener::Header,
                 depth: self.replay_depth + 1,
                 ..NestedBuffer::default()
             };
@@ -133,10 +149,24 @@ impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
             LineKind::Summary(SummaryLine::FinalResult(_)) => {
                 nested.saw_final_result = true;
                 nested.open_runs = nested.open_runs.saturating_sub(1);
+                // a run that printed no M line (3.5 and older) awaits none any more
+                nested.expects_mode = false;
                 Aside::Keep
             }
             LineKind::Header(HeaderLine::Python { .. }) => {
                 nested.open_runs += 1;
+                nested.expects_mode = true;
+                Aside::Keep
+            }
+            LineKind::RunMode(_) => {
+                if !std::mem::take(&mut nested.expects_mode) {
+                    nested.open_runs += 1;
+                }
+                Aside::Keep
+            }
+            LineKind::Rerun(RerunLine::Start { count: Some(_), .. }) => {
+                // 3.11.6+: the M line that follows opens the re-run phase
+                nested.expects_mode = true;
                 Aside::Keep
             }
             _ => Aside::Keep,

@@ -3,6 +3,7 @@
 //! kills a sequential run.
 
 use super::cursor::{Mode, Stage};
+use super::nested::Opener;
 use super::{Detail, Event, Phase, RunBuilder, RunInfo, text};
 use crate::grammar::{
     header::RunMode,
@@ -88,7 +89,7 @@ impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
             self.cursor.counter.total = m.tests;
             return;
         }
-        if self.run.has_tests() && self.opens_run(number, line, false) {
+        if self.run.has_tests() && self.opens_run(number, line, Opener::RunMode) {
             return;
         }
         if self.run.announced().is_some() {
@@ -106,7 +107,7 @@ impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
             .cursor
             .counter
             .goes_back(&p, self.run.announced().is_some());
-        if goes_back && self.opens_run(number, line, false) {
+        if goes_back && self.opens_run(number, line, Opener::Progress) {
             return;
         }
         self.count_progress(&p);
