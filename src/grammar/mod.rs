@@ -287,12 +287,18 @@ fn named_line(line: &[u8]) -> LineKind<'_> {
 /// leading run of refleak progress symbols (`....Warning -- …`, §6), which the `-R` dots glue
 /// to whatever the test prints next.
 pub fn classify(line: &[u8]) -> LineKind<'_> {
-    let kind = classify_once(line);
-    if kind != LineKind::Other {
-        return kind;
+    match classify_unglued(line) {
+        LineKind::Other => glued(line),
+        kind => kind,
     }
-    if !line.first().is_some_and(|&b| refleak::is_symbol(b)) {
-        return glued(line);
+}
+
+/// `classify`, but for progress lines glued after other text, which are looked for only
+/// where a run is being read (a search through the whole line: most lines are not in one).
+pub fn classify_unglued(line: &[u8]) -> LineKind<'_> {
+    let kind = classify_once(line);
+    if kind != LineKind::Other || !line.first().is_some_and(|&b| refleak::is_symbol(b)) {
+        return kind;
     }
     let cut = line
         .iter()
@@ -310,12 +316,12 @@ pub fn classify(line: &[u8]) -> LineKind<'_> {
         LineKind::Blank => LineKind::Other,
         LineKind::Warning { .. } | LineKind::Crash(_) | LineKind::Refleak(_) => rest,
         k if dotted => k,
-        _ => glued(line),
+        _ => kind,
     }
 }
 
 /// A line that matched nothing may end with a progress line glued after other text.
-fn glued(line: &[u8]) -> LineKind<'_> {
+pub fn glued(line: &[u8]) -> LineKind<'_> {
     match progress::glued_progress_line(line) {
         Some((_, p)) => LineKind::Progress(Box::new(p)),
         None => LineKind::Other,

@@ -36,20 +36,38 @@ pub enum UnittestLine<'a> {
     },
 }
 
+/// The statuses that end a U1 line, after ` ... `.
+const STATUSES: [&[u8]; 5] = [
+    b"ok",
+    b"FAIL",
+    b"ERROR",
+    b"expected failure",
+    b"unexpected success",
+];
+
+/// ` ... skipped ` and a quoted reason, searched from the end (a description may hold
+/// ` ... ` of its own). Built once: verbose lines are common.
+static SKIPPED: std::sync::LazyLock<memchr::memmem::FinderRev<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::FinderRev::new(b" ... skipped "));
+
+/// U1: the status ends the line, so it is looked for there, not searched for.
 fn status(i: &[u8]) -> IResult<&[u8], UnittestLine<'_>> {
-    let Some(pos) = memchr::memmem::rfind(i, b" ... ") else {
-        return failure(i, nom::error::ErrorKind::Tag);
-    };
-    let word = alt((
-        recognize((tag("ok"), eof)),
-        recognize((tag("FAIL"), eof)),
-        recognize((tag("ERROR"), eof)),
-        terminated(tag("skipped"), (char(' '), rest)),
-        recognize((tag("expected failure"), eof)),
-        recognize((tag("unexpected success"), eof)),
-    ));
-    word.map(|status| UnittestLine::Status { status })
-        .parse(&i[pos + 5..])
+    for word in STATUSES {
+        if let Some(head) = i.strip_suffix(word)
+            && head.ends_with(b" ... ")
+        {
+            let status = &i[i.len() - word.len()..];
+            return Ok((&i[i.len()..], UnittestLine::Status { status }));
+        }
+    }
+    let quoted = matches!(i.last(), Some(b'\'' | b'"'));
+    match SKIPPED.rfind(i).filter(|_| quoted) {
+        Some(pos) => {
+            let status = &i[pos + 5..pos + 12];
+            Ok((&i[i.len()..], UnittestLine::Status { status }))
+        }
+        None => failure(i, nom::error::ErrorKind::Tag),
+    }
 }
 
 fn is_rule(i: &[u8]) -> bool {

@@ -131,12 +131,18 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
     /// The line's kind; a line that means nothing may be a regrtest line of another
     /// dressing (a log of another form joined to this one).
     fn classify<'l>(&mut self, line: &'l [u8], raw: &'l [u8]) -> (&'l [u8], LineKind<'l>) {
-        let kind = grammar::classify(line);
-        if kind == LineKind::Other
-            && self.replay_depth == 0
+        let kind = grammar::classify_unglued(line);
+        if kind != LineKind::Other {
+            return (line, kind);
+        }
+        if self.replay_depth == 0
             && let Some(found) = self.dressing.redetect(raw)
         {
             return found;
+        }
+        // a test's text without a final newline, and the next progress line after it
+        if self.cursor.counter.last_index.is_some() {
+            return (line, grammar::glued(line));
         }
         (line, kind)
     }
