@@ -43,6 +43,10 @@ pub struct InputArgs {
     /// Output format [default: table on a terminal, csv otherwise]
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+    /// CSV for spreadsheets: a text cell that starts like a formula (`=`, `+`, `-`, `@`, tab,
+    /// CR) gets a leading `'`
+    #[arg(long)]
+    pub safe_csv: bool,
     /// Threads to parse files with [default: all cores]
     #[arg(short = 'j', long = "threads", value_name = "N")]
     pub threads: Option<usize>,

@@ -3,7 +3,7 @@
 
 /// What happened, in the three groups README.md lists: a test file's outcome in a phase,
 /// what is derived at the end of a run, and warnings or leaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Kind {
     // outcomes of a test file, one per phase
     Passed,

@@ -20,6 +20,10 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!("flakelog: {err:#}");
+            // the output could not be written (a full disk): that is not a usage error
+            if err.downcast_ref::<cmd::OutputError>().is_some() {
+                return ExitCode::from(1);
+            }
             ExitCode::from(2)
         }
     }

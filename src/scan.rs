@@ -3,7 +3,7 @@
 use crate::input::lines::{Flow, LineReader, ReadError};
 use crate::input::{Inflate, Source};
 use crate::leak::Rules;
-use crate::run::{Event, RunBuilder, RunInfo, dressing::Dressing};
+use crate::run::{Event, Keep, RunBuilder, RunEvents, RunInfo, dressing::Dressing};
 use std::io::{self, Read};
 
 /// A source that could not be read whole; `line` is how far it got (0: not opened).
@@ -15,24 +15,58 @@ pub struct SourceError {
     pub error: io::Error,
 }
 
-/// Parse everything `reader` holds into runs and their events, handed to `sink` run by run.
-/// The runs of lines read before an I/O error are delivered too: a truncated file still counts
-/// for what it has.
+/// A run cut short (no final summary): where it was, for `--strict`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cut {
+    pub run: u32,
+    pub first_line: u64,
+    pub last_line: u64,
+}
+
+impl Cut {
+    pub fn of(run: &RunInfo) -> Option<Cut> {
+        (!run.complete).then_some(Cut {
+            run: run.run,
+            first_line: run.first_line,
+            last_line: run.last_line,
+        })
+    }
+}
+
+/// What reading one input came to, said in input order once its rows are out.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Report {
+    pub runs: u64,
+    pub events: u64,
+    pub cuts: Vec<Cut>,
+    /// How it ended: read whole, or stopped by an error (said as `source: error`).
+    pub error: Option<String>,
+}
+
+impl Report {
+    /// A run of this input.
+    pub fn count(&mut self, info: &RunInfo) {
+        self.runs += 1;
+        self.events += info.events;
+        self.cuts.extend(Cut::of(info));
+    }
+}
+
+/// Parse everything `reader` holds into runs, handed to `sink` run by run with their events
+/// kept as `keep` asks, until the input ends or the sink says stop. The runs of lines read
+/// before an I/O error are delivered too: a truncated file still counts for what it has.
 pub fn scan_reader<R: Read>(
     reader: R,
     rules: &Rules,
-    sink: impl FnMut(RunInfo, Vec<Event>),
+    keep: Keep,
+    sink: impl FnMut(RunInfo, RunEvents) -> Flow,
 ) -> Result<u64, ReadError> {
-    let mut builder = RunBuilder::new(rules, sink);
+    let mut builder = RunBuilder::new(rules, keep, sink);
     let mut lines = LineReader::new(reader);
-    let result = lines.head().map(Dressing::guess_from_head);
-    let result = match result {
-        Ok(dressing) => {
-            builder.set_dressing(dressing);
-            lines.for_each(|line| {
-                builder.push_line(line);
-                Flow::Continue
-            })
+    let result = match lines.head() {
+        Ok(head) => {
+            builder.set_dressing(Dressing::guess_from_head(head));
+            lines.for_each(|line| builder.push_line(line))
         }
         Err(e) => Err(e),
     };
@@ -45,7 +79,8 @@ pub fn scan_source(
     source: &Source,
     inflate: Inflate,
     rules: &Rules,
-    sink: impl FnMut(RunInfo, Vec<Event>),
+    keep: Keep,
+    sink: impl FnMut(RunInfo, RunEvents) -> Flow,
 ) -> Result<u64, SourceError> {
     let name = source.name();
     let reader = source.open(inflate).map_err(|error| SourceError {
@@ -53,18 +88,32 @@ pub fn scan_source(
         line: None,
         error,
     })?;
-    scan_reader(reader, rules, sink).map_err(|e| SourceError {
+    scan_reader(reader, rules, keep, sink).map_err(|e| SourceError {
         source_name: name,
         line: Some(e.line),
         error: e.error,
     })
 }
 
+/// The events of a run read with `Keep::Events`, all in memory (tests, small inputs).
+pub fn listed(events: RunEvents) -> Vec<Event> {
+    match events {
+        RunEvents::Events(sorted) => sorted.collect(),
+        RunEvents::Digest(_) | RunEvents::Count => Vec::new(),
+    }
+}
+
 /// Parse bytes held in memory (tests, fuzzing).
 pub fn scan_bytes(bytes: &[u8], rules: &Rules) -> Vec<(RunInfo, Vec<Event>)> {
     let mut runs = Vec::new();
-    let _ = scan_reader(&mut io::Cursor::new(bytes), rules, |info, events| {
-        runs.push((info, events))
-    });
+    let _ = scan_reader(
+        io::Cursor::new(bytes),
+        rules,
+        Keep::Events,
+        |info, events| {
+            runs.push((info, listed(events)));
+            Flow::Continue
+        },
+    );
     runs
 }

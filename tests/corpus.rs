@@ -8,10 +8,12 @@
 //! that no longer occurs (the list may only shrink: delete the line). The goal is an empty list.
 //! Skips with a notice when the corpus is absent, unless `FLAKELOG_CORPUS_REQUIRED` is set.
 
+use flakelog::input::lines::Flow;
 use flakelog::input::{Inflate, Source};
 use flakelog::kind::Kind;
 use flakelog::leak::Rules;
-use flakelog::scan::scan_source;
+use flakelog::run::Keep;
+use flakelog::scan::{listed, scan_source};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -70,9 +72,10 @@ fn parse(log: &Path, rules: &Rules) -> Found {
         &Source::Path(log.to_path_buf()),
         Inflate::InTheReader,
         rules,
+        Keep::Events,
         |run, events| {
             found.results.extend(run.result.clone());
-            for e in events {
+            for e in listed(events) {
                 let test = e.test.as_deref().map(norm);
                 if e.kind.is_outcome() {
                     let kinds = found.outcomes.entry(test).or_default();
@@ -82,6 +85,7 @@ fn parse(log: &Path, rules: &Rules) -> Found {
                     found.warnings.insert(key);
                 }
             }
+            Flow::Continue
         },
     );
     found.read_error = result.err().map(|e| e.to_string());

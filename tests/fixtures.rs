@@ -2,10 +2,12 @@
 //! repository) against its expected `events` CSV in `fixtures/expected/`. Review a change with
 //! `cargo insta review` (or `INSTA_UPDATE=always cargo test` and `git diff`).
 
-use flakelog::cmd::events::{COLUMNS, cells};
+use flakelog::cmd::events::{COLUMNS, write};
+use flakelog::input::lines::Flow;
 use flakelog::input::{Inflate, Source};
 use flakelog::leak::Rules;
-use flakelog::output::{Format, Totals, row_writer};
+use flakelog::output::{Document, Format, Fragment, Layout, Totals};
+use flakelog::run::Keep;
 use flakelog::scan::scan_source;
 use std::path::Path;
 
@@ -17,21 +19,22 @@ fn events_csv(log: &Path) -> String {
     let rules = Rules::builtin();
     let mut out = Vec::new();
     {
-        let columns = COLUMNS.iter().map(|c| c.to_string()).collect();
-        let mut w = row_writer(Format::Csv, columns, &mut out);
+        let mut doc = Document::new(Layout::new(Format::Csv, &COLUMNS), &mut out);
+        let mut encoder = doc.encoder();
         scan_source(
             &Source::Path(log.to_path_buf()),
             Inflate::InTheReader,
             &rules,
+            Keep::Events,
             |run, events| {
-                for e in &events {
-                    let detail = e.detail_text();
-                    w.row(&cells(&name, &run, e, detail.as_deref())).unwrap();
-                }
+                let mut rows = Fragment::default();
+                write(&mut encoder, &mut rows, &name, &run, events).unwrap();
+                doc.append(rows).unwrap();
+                Flow::Continue
             },
         )
         .unwrap();
-        w.finish(&Totals::default()).unwrap();
+        doc.finish(&Totals::default()).unwrap();
     }
     String::from_utf8(out).unwrap()
 }

@@ -4,6 +4,7 @@
 
 use assert_cmd::Command;
 use flakelog::leak::Rules;
+use flakelog::run::digest::RunDigest;
 use flakelog::scan::scan_bytes;
 use flakelog::stats::Summary;
 use proptest::prelude::*;
@@ -106,7 +107,7 @@ fn events_and_summary(bytes: &[u8]) -> (u64, u64, u64) {
     let mut events = 0;
     for (info, evs) in &runs {
         events += evs.len() as u64;
-        summary.add_run(0, "-", info, evs, &[]);
+        summary.add_run(0, "-", info, &RunDigest::from_events(evs), &[]);
     }
     (events, summary.events, summary.runs)
 }

@@ -1,8 +1,9 @@
 //! `flakelog events`: one row per event, in input order.
 
 use super::{Config, write_runs};
-use crate::output::{Cell, opt_uint, text, uint};
-use crate::run::{Event, RunInfo};
+use crate::output::{Cell, Fragment, RowEncoder, opt_uint, text, uint};
+use crate::run::{Event, Keep, RunEvents, RunInfo};
+use std::io;
 
 /// The columns, in order. CSV header = JSON keys.
 pub const COLUMNS: [&str; 17] = [
@@ -39,12 +40,23 @@ pub fn cells<'a>(
     ]
 }
 
-pub fn run(cfg: &Config) -> anyhow::Result<u8> {
-    write_runs(cfg, &COLUMNS, |writer, source, info, events| {
+/// The rows of one run: its events, in line order.
+pub fn write(
+    encoder: &mut RowEncoder,
+    out: &mut Fragment,
+    source: &str,
+    info: &RunInfo,
+    events: RunEvents,
+) -> io::Result<()> {
+    if let RunEvents::Events(events) = events {
         for e in events {
             let detail = e.detail_text();
-            writer.row(&cells(source, info, e, detail.as_deref()))?;
+            encoder.row(&cells(source, info, &e, detail.as_deref()), out)?;
         }
-        Ok(())
-    })
+    }
+    Ok(())
+}
+
+pub fn run(cfg: &Config) -> anyhow::Result<u8> {
+    write_runs(cfg, &COLUMNS, Keep::Events, write)
 }

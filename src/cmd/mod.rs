@@ -6,17 +6,40 @@ pub mod runs;
 pub mod stats;
 
 use crate::cli::InputArgs;
+use crate::input::lines::Flow;
 use crate::input::sources::{PathProblem, WalkFilter, expand, glob_set};
 use crate::input::{Inflate, Source};
 use crate::leak::Rules;
-use crate::output::{Format, RowWriter, Totals, row_writer};
+use crate::output::{Document, Format, Fragment, Layout, RowEncoder, Totals};
 use crate::run::info::PathPattern;
-use crate::run::{Event, RunInfo};
-use crate::scan::{SourceError, scan_source};
+use crate::run::{Keep, RunEvents, RunInfo};
+use crate::scan::{Cut, Report, scan_source};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
+
+/// The most of a `--rules` file that is read: a rules file is a few lines (`/dev/zero` is not).
+const RULES_MAX: u64 = 1 << 20;
+
+fn read_rules(path: &std::path::Path) -> anyhow::Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(RULES_MAX + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > RULES_MAX {
+        anyhow::bail!("larger than {} MiB: not a rules file", RULES_MAX >> 20);
+    }
+    Ok(text)
+}
+
+/// `-j` beyond this many threads a core only adds threads that wait (and memory).
+const THREADS_PER_CORE: usize = 4;
+
+fn max_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()) * THREADS_PER_CORE
+}
 
 /// The checked, resolved form of the command line that every command reads.
 pub struct Config {
@@ -30,6 +53,7 @@ pub struct Config {
     pub rules: Rules,
     pub progress: bool,
     pub strict: bool,
+    pub safe_csv: bool,
 }
 
 impl Config {
@@ -47,7 +71,7 @@ impl Config {
         let rules = match &args.rules {
             None => Rules::builtin(),
             Some(p) => {
-                let text = std::fs::read_to_string(p).with_context(|| p.display().to_string())?;
+                let text = read_rules(p).with_context(|| p.display().to_string())?;
                 Rules::with_user(&text, &p.display().to_string())?
             }
         };
@@ -57,7 +81,17 @@ impl Config {
             }
             None => None,
         };
-        let threads = args.threads.unwrap_or(0);
+        let mut notices = expansion.notices;
+        let threads = match args.threads {
+            Some(n) if n > max_threads() => {
+                notices.push(format!(
+                    "-j {n} capped at {} ({THREADS_PER_CORE} per core)",
+                    max_threads()
+                ));
+                max_threads()
+            }
+            n => n.unwrap_or(0),
+        };
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
@@ -67,30 +101,42 @@ impl Config {
         } else {
             Format::Csv
         });
+        if format == Format::Xlsx && io::stdout().is_terminal() {
+            anyhow::bail!("--format xlsx writes a binary workbook: redirect it to a file");
+        }
         let progress = !args.quiet && io::stderr().is_terminal() && sources.len() > 1;
         Ok(Config {
             sources,
             problems: expansion.problems,
-            notices: expansion.notices,
+            notices,
             format,
             pool,
             path_pattern,
             rules,
             progress,
             strict: args.strict,
+            safe_csv: args.safe_csv,
         })
     }
 
-    pub fn writer(&self, columns: &[&str]) -> Box<dyn RowWriter> {
-        let stdout = io::BufWriter::with_capacity(1 << 16, io::stdout());
-        row_writer(
-            self.format,
-            columns.iter().map(|c| c.to_string()).collect(),
-            stdout,
-        )
+    /// How rows are written, with these columns.
+    pub fn layout(&self, columns: &[&str]) -> Layout {
+        let mut layout = Layout::new(self.format, columns);
+        layout.safe_csv = self.safe_csv;
+        layout
     }
 
-    fn progress_bar(&self) -> ProgressBar {
+    /// Standard output, line-buffered on a terminal (rows show as they come), in large
+    /// blocks otherwise.
+    pub fn stdout(&self) -> Box<dyn io::Write> {
+        if io::stdout().is_terminal() {
+            Box::new(io::LineWriter::new(io::stdout()))
+        } else {
+            Box::new(io::BufWriter::with_capacity(1 << 16, io::stdout()))
+        }
+    }
+
+    pub fn progress_bar(&self) -> ProgressBar {
         if !self.progress {
             return ProgressBar::hidden();
         }
@@ -124,25 +170,54 @@ impl Config {
 
 /// `--strict`: say that a run was cut short (no final summary). Returns whether it counts as
 /// an error.
-pub fn report_incomplete(cfg: &Config, source: &str, run: &RunInfo) -> bool {
-    if !cfg.strict || run.complete {
+pub fn report_incomplete(cfg: &Config, source: &str, cut: &Cut) -> bool {
+    if !cfg.strict {
         return false;
     }
     eprintln!(
         "flakelog: {source}: line {}: run {} (lines {}-{}) has no final summary",
-        run.last_line, run.run, run.first_line, run.last_line
+        cut.last_line, cut.run, cut.first_line, cut.last_line
     );
     true
 }
 
-/// What reading one source gives, in order: its runs, then how it ended.
-pub enum Item {
-    Run(Box<RunInfo>, Vec<Event>),
-    /// The source was read to its end (how many runs it held), or stopped by an error.
-    End(Result<u32, SourceError>),
+impl Totals {
+    /// An input was read: it counts as a file, with its runs and events; what it has to say
+    /// is said.
+    pub fn count(&mut self, cfg: &Config, source: &str, report: &Report) {
+        self.files += 1;
+        self.runs += report.runs;
+        self.events += report.events;
+        self.say(cfg, source, report);
+    }
+
+    /// Say what an input has to say: its cut runs (`--strict`), its error, or its having no
+    /// run. Counts what is an error.
+    pub fn say(&mut self, cfg: &Config, source: &str, report: &Report) {
+        for cut in &report.cuts {
+            self.errors += u64::from(report_incomplete(cfg, source, cut));
+        }
+        match &report.error {
+            Some(e) => {
+                self.errors += 1;
+                eprintln!("flakelog: {e}");
+            }
+            None if report.runs == 0 => {
+                self.without_run += 1;
+                self.errors += u64::from(cfg.report_no_run(source));
+            }
+            None => {}
+        }
+    }
 }
 
-fn parse_source(cfg: &Config, source: &Source, mut f: impl FnMut(Item)) {
+/// Read one source, handing each run to `f`, which says whether to go on.
+pub fn read_source(
+    cfg: &Config,
+    source: &Source,
+    keep: Keep,
+    mut f: impl FnMut(&RunInfo, RunEvents) -> Flow,
+) -> Report {
     let name = source.name();
     // a stream read alone inflates on a second thread; many files are the parallelism
     let inflate = if cfg.sources.len() == 1 {
@@ -150,140 +225,150 @@ fn parse_source(cfg: &Config, source: &Source, mut f: impl FnMut(Item)) {
     } else {
         Inflate::InTheReader
     };
-    let mut runs = 0;
-    let result = scan_source(source, inflate, &cfg.rules, |mut info, events| {
+    let mut report = Report::default();
+    let result = scan_source(source, inflate, &cfg.rules, keep, |mut info, events| {
         if let Some(p) = &cfg.path_pattern {
             p.apply(&name, &mut info);
         }
-        runs += 1;
-        f(Item::Run(Box::new(info), events));
+        report.count(&info);
+        f(&info, events)
     });
-    f(Item::End(result.map(|_| runs)));
+    report.error = result.err().map(|e| e.to_string());
+    report
 }
 
-/// Parse every source, calling `f(order, source_name, item)` in input order. Files are parsed
-/// a batch at a time in parallel, each file's items kept until it is its turn; stdin is
-/// handed on run by run as it arrives.
-pub fn for_each_item(
+/// How a command turns a run into rows: `rows(encoder, fragment, source, run, events)`.
+pub trait RunRows: Sync {
+    fn rows(
+        &self,
+        encoder: &mut RowEncoder,
+        out: &mut Fragment,
+        source: &str,
+        run: &RunInfo,
+        events: RunEvents,
+    ) -> io::Result<()>;
+}
+
+impl<F> RunRows for F
+where
+    F: Fn(&mut RowEncoder, &mut Fragment, &str, &RunInfo, RunEvents) -> io::Result<()> + Sync,
+{
+    fn rows(
+        &self,
+        encoder: &mut RowEncoder,
+        out: &mut Fragment,
+        source: &str,
+        run: &RunInfo,
+        events: RunEvents,
+    ) -> io::Result<()> {
+        self(encoder, out, source, run, events)
+    }
+}
+
+/// An output that could not be written: said as such, exit status 1 (a closed pipe is quiet).
+#[derive(Debug, thiserror::Error)]
+#[error("writing output")]
+pub struct OutputError(#[from] pub io::Error);
+
+/// The shape of `events` and `runs`: read every source, files in parallel a batch at a time,
+/// each file's rows encoded into a fragment of its own (spilling to a temporary file when
+/// large) and written in input order; stdin run by run as it arrives. Then the totals, and
+/// the exit status.
+pub fn write_runs(
     cfg: &Config,
-    mut f: impl FnMut(usize, &str, Item) -> io::Result<()>,
-) -> io::Result<()> {
+    columns: &[&str],
+    keep: Keep,
+    rows: impl RunRows,
+) -> anyhow::Result<u8> {
+    let mut totals = Totals {
+        errors: cfg.report_problems(),
+        ..Totals::default()
+    };
+    let mut doc = Document::new(cfg.layout(columns), cfg.stdout());
     let bar = cfg.progress_bar();
-    let batch = (cfg.pool.current_num_threads() * 2).max(1);
-    // stdin goes in a batch of its own, so it streams
+    for batch in batches(cfg) {
+        if let [(_, Source::Stdin)] = batch.as_slice() {
+            // streamed: rows go out as each run ends; a closed output stops the reading
+            let mut failure = None;
+            let report = read_source(cfg, &Source::Stdin, keep, |info, events| {
+                let mut fragment = Fragment::default();
+                let written = rows
+                    .rows(&mut doc.encoder(), &mut fragment, "-", info, events)
+                    .and_then(|()| doc.append(fragment));
+                match written {
+                    Ok(()) => Flow::Continue,
+                    Err(e) => {
+                        failure = Some(e);
+                        Flow::Stop
+                    }
+                }
+            });
+            bar.inc(1);
+            if let Some(e) = failure {
+                return Err(OutputError(e).into());
+            }
+            totals.count(cfg, "-", &report);
+            continue;
+        }
+        let done: Vec<(String, Fragment, Report)> = cfg.pool.install(|| {
+            batch
+                .par_iter()
+                .map(|(_, source)| {
+                    let name = source.name();
+                    let mut encoder = cfg.layout(columns).encoder();
+                    let mut fragment = Fragment::default();
+                    let mut failure = None;
+                    let mut report = read_source(cfg, source, keep, |info, events| {
+                        match rows.rows(&mut encoder, &mut fragment, &name, info, events) {
+                            Ok(()) => Flow::Continue,
+                            Err(e) => {
+                                failure = Some(e);
+                                Flow::Stop
+                            }
+                        }
+                    });
+                    if let Some(e) = failure {
+                        // the rows could not be kept (no room for a temporary file)
+                        report
+                            .error
+                            .get_or_insert(format!("{name}: keeping its rows: {e}"));
+                    }
+                    bar.inc(1);
+                    (name, fragment, report)
+                })
+                .collect()
+        });
+        for (name, fragment, report) in done {
+            doc.append(fragment).map_err(OutputError)?;
+            totals.count(cfg, &name, &report);
+        }
+    }
+    bar.finish_and_clear();
+    finish(doc, totals)
+}
+
+/// The sources in batches: files a few per thread, stdin alone so that it streams.
+fn batches(cfg: &Config) -> Vec<Vec<(usize, &Source)>> {
+    let size = (cfg.pool.current_num_threads() * 2).max(1);
     let mut batches: Vec<Vec<(usize, &Source)>> = vec![Vec::new()];
     for (order, source) in cfg.sources.iter().enumerate() {
-        let full = batches
+        let last = batches.last().map_or(0, Vec::len);
+        let last_is_stdin = batches
             .last()
-            .is_some_and(|b| b.len() >= batch || b.iter().any(|(_, s)| **s == Source::Stdin));
-        if full || (*source == Source::Stdin && batches.last().is_some_and(|b| !b.is_empty())) {
+            .is_some_and(|b| b.iter().any(|(_, s)| **s == Source::Stdin));
+        if last >= size || last_is_stdin || (*source == Source::Stdin && last > 0) {
             batches.push(Vec::new());
         }
         if let Some(b) = batches.last_mut() {
             b.push((order, source));
         }
     }
-    let mut failure = None;
-    for chunk in batches.iter().filter(|b| !b.is_empty()) {
-        run_batch(cfg, chunk, &bar, &mut f, &mut failure);
-        if let Some(e) = failure.take() {
-            bar.finish_and_clear();
-            return Err(e);
-        }
-    }
-    bar.finish_and_clear();
-    Ok(())
+    batches.retain(|b| !b.is_empty());
+    batches
 }
 
-type Sink<'a> = dyn FnMut(usize, &str, Item) -> io::Result<()> + 'a;
-
-/// A write error stops the output (`| head` closed the pipe): parsing goes on, writing not.
-fn run_batch(
-    cfg: &Config,
-    chunk: &[(usize, &Source)],
-    bar: &ProgressBar,
-    f: &mut Sink<'_>,
-    failure: &mut Option<io::Error>,
-) {
-    if let [(order, Source::Stdin)] = chunk {
-        parse_source(cfg, &Source::Stdin, |item| {
-            if failure.is_none() {
-                *failure = f(*order, "-", item).err();
-            }
-        });
-        bar.inc(1);
-        return;
-    }
-    let parsed: Vec<(usize, String, Vec<Item>)> = cfg.pool.install(|| {
-        chunk
-            .par_iter()
-            .map(|(order, source)| {
-                let mut items = Vec::new();
-                parse_source(cfg, source, |item| items.push(item));
-                bar.inc(1);
-                (*order, source.name(), items)
-            })
-            .collect()
-    });
-    for (order, name, items) in parsed {
-        for item in items {
-            if failure.is_none() {
-                *failure = f(order, &name, item).err();
-            }
-        }
-    }
-}
-
-/// The shape of `events` and `runs`: read every source in order, hand each run to `write`,
-/// count, report errors and files without a run, finish.
-pub fn write_runs(
-    cfg: &Config,
-    columns: &[&str],
-    mut write: impl FnMut(&mut Box<dyn RowWriter>, &str, &RunInfo, &[Event]) -> io::Result<()>,
-) -> anyhow::Result<u8> {
-    let mut totals = Totals {
-        errors: cfg.report_problems(),
-        ..Totals::default()
-    };
-    let mut writer = cfg.writer(columns);
-    for_each_item(cfg, |_, source, item| {
-        match item {
-            Item::Run(info, events) => {
-                totals.runs += 1;
-                totals.events += events.len() as u64;
-                if report_incomplete(cfg, source, &info) {
-                    totals.errors += 1;
-                }
-                write(&mut writer, source, &info, &events)?;
-            }
-            Item::End(end) => totals.count_end(cfg, source, &end),
-        }
-        Ok(())
-    })?;
-    Ok(finish(writer, totals)?)
-}
-
-impl Totals {
-    /// A source ended: it counts as a file, its error is said, and so is its having no run.
-    fn count_end(&mut self, cfg: &Config, source: &str, end: &Result<u32, SourceError>) {
-        self.files += 1;
-        match end {
-            Err(e) => {
-                self.errors += 1;
-                eprintln!("flakelog: {e}");
-            }
-            Ok(0) => {
-                self.without_run += 1;
-                self.errors += u64::from(cfg.report_no_run(source));
-            }
-            Ok(_) => {}
-        }
-    }
-}
-
-/// Finish a table or document and pick the exit status: 1 when anything was not read whole.
-pub fn finish(mut writer: Box<dyn RowWriter>, totals: Totals) -> io::Result<u8> {
-    writer.finish(&totals)?;
-    io::stdout().flush()?;
+/// Finish the document and pick the exit status: 1 when anything was not read whole.
+pub fn finish(doc: Document<'_>, totals: Totals) -> anyhow::Result<u8> {
+    doc.finish(&totals).map_err(OutputError)?;
     Ok(if totals.errors > 0 { 1 } else { 0 })
 }

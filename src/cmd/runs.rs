@@ -2,7 +2,8 @@
 
 use super::{Config, write_runs};
 use crate::kind::Kind;
-use crate::output::{Cell, opt_uint, text, uint};
+use crate::output::{Cell, Fragment, RowEncoder, opt_uint, text, uint};
+use crate::run::{Keep, RunInfo};
 
 pub const COLUMNS: [&str; 20] = [
     "source",
@@ -29,28 +30,36 @@ pub const COLUMNS: [&str; 20] = [
 ];
 
 pub fn run(cfg: &Config) -> anyhow::Result<u8> {
-    write_runs(cfg, &COLUMNS, |writer, source, r, _events| {
-        writer.row(&[
-            Cell::Text(Some(source)),
-            uint(r.run as u64),
-            text(&r.builder),
-            text(&r.build),
-            text(&r.branch),
-            text(&r.python),
-            text(&r.platform),
-            text(&r.date),
-            Cell::Text(r.mode),
-            opt_uint(r.workers),
-            opt_uint(r.tests_total),
-            uint(r.tests_run),
-            uint(r.failed),
-            uint(r.env_changed),
-            uint(r.skipped),
-            uint(r.rerun),
-            uint(r.flaky),
-            text(&r.result),
-            Cell::Float(r.duration_s),
-            Cell::Bool(r.complete),
-        ])
-    })
+    write_runs(
+        cfg,
+        &COLUMNS,
+        Keep::Count,
+        |encoder: &mut RowEncoder, out: &mut Fragment, source: &str, r: &RunInfo, _events| {
+            encoder.row(
+                &[
+                    Cell::Text(Some(source)),
+                    uint(r.run as u64),
+                    text(&r.builder),
+                    text(&r.build),
+                    text(&r.branch),
+                    text(&r.python),
+                    text(&r.platform),
+                    text(&r.date),
+                    Cell::Text(r.mode),
+                    opt_uint(r.workers),
+                    opt_uint(r.tests_total),
+                    uint(r.tests_run),
+                    uint(r.failed),
+                    uint(r.env_changed),
+                    uint(r.skipped),
+                    uint(r.rerun),
+                    uint(r.flaky),
+                    text(&r.result),
+                    Cell::Float(r.duration_s),
+                    Cell::Bool(r.complete),
+                ],
+                out,
+            )
+        },
+    )
 }

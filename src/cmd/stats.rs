@@ -1,10 +1,11 @@
 //! `flakelog stats` (the default command): one row per test, kind and resource.
 
-use super::{Config, Item, finish, parse_source, report_incomplete};
+use super::{Config, OutputError, finish, read_source};
 use crate::cli::StatsArgs;
 use crate::input::Source;
-use crate::output::{Cell, Totals, text, uint};
-use crate::run::RunInfo;
+use crate::input::lines::Flow;
+use crate::output::{Cell, Document, Totals, text, uint};
+use crate::run::{Keep, RunEvents};
 use crate::stats::{GroupBy, Summary};
 use rayon::prelude::*;
 
@@ -26,14 +27,14 @@ pub const COLUMNS: [&str; 12] = [
 
 fn summarize(cfg: &Config, order: usize, source: &Source, group_by: &[GroupBy]) -> Summary {
     let mut summary = Summary::default();
-    summary.files = 1;
     let name = source.name();
-    parse_source(cfg, source, |item| match item {
-        Item::Run(info, events) => summary.add_run(order, &name, &info, &events, group_by),
-        Item::End(Err(e)) => summary.add_error(order, e.to_string()),
-        Item::End(Ok(0)) => summary.add_without_run(order, &name),
-        Item::End(Ok(_)) => {}
+    let report = read_source(cfg, source, Keep::Digest, |info, events| {
+        if let RunEvents::Digest(digest) = events {
+            summary.add_run(order, &name, info, &digest, group_by);
+        }
+        Flow::Continue
     });
+    summary.add_report(order, &name, report);
     summary
 }
 
@@ -63,35 +64,16 @@ fn round4(x: f64) -> f64 {
 pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
     let problems = cfg.report_problems();
     let summary = summarize_all(cfg, &args.group_by);
-    // errors and inputs without a run, in input order
-    let mut ends: Vec<(usize, Result<&str, &str>)> = summary
-        .errors
-        .iter()
-        .map(|(o, m)| (*o, Err(m.as_str())))
-        .chain(
-            summary
-                .without_run
-                .iter()
-                .map(|(o, s)| (*o, Ok(s.as_str()))),
-        )
-        .collect();
-    ends.sort_by_key(|(order, _)| *order);
-    let mut no_run_errors = 0;
-    for (_, end) in ends {
-        match end {
-            Err(message) => eprintln!("flakelog: {message}"),
-            Ok(source) => no_run_errors += u64::from(cfg.report_no_run(source)),
-        }
-    }
-    let mut incomplete = 0;
-    for ((_, run), (source, first, last)) in &summary.incomplete {
-        let info = RunInfo {
-            run: *run,
-            first_line: *first,
-            last_line: *last,
-            ..RunInfo::default()
-        };
-        incomplete += u64::from(report_incomplete(cfg, source, &info));
+    let mut totals = Totals {
+        files: summary.files,
+        runs: summary.runs,
+        events: summary.events,
+        errors: problems,
+        without_run: 0,
+    };
+    // what inputs have to say, in input order
+    for (source, report) in summary.reports.values() {
+        totals.say(cfg, source, report);
     }
     let columns: Vec<&str> = args
         .group_by
@@ -99,12 +81,13 @@ pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
         .map(|g| g.name())
         .chain(COLUMNS)
         .collect();
-    let mut writer = cfg.writer(&columns);
+    let mut doc = Document::new(cfg.layout(&columns), cfg.stdout());
     for row in summary.rows(args.min_runs, &args.kind) {
-        let (key, agg) = (&row.key, &row.agg);
+        let (key, agg) = (&row.key, row.agg);
+        let (first_at, last_at) = (summary.at(agg.first), summary.at(agg.last));
         // dates when the runs have them, else where in the input it was first and last seen
-        let first_seen = agg.first_date.clone().or_else(|| row.first_at.clone());
-        let last_seen = agg.last_date.clone().or_else(|| row.last_at.clone());
+        let first_seen = agg.first_date.clone().or_else(|| first_at.clone());
+        let last_seen = agg.last_date.clone().or_else(|| last_at.clone());
         let top = agg.top_leaked();
         let with_test = row.runs_with_test;
         let rate = (with_test > 0).then(|| round4(agg.runs as f64 / with_test as f64));
@@ -114,9 +97,9 @@ pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
             .map(|g| Cell::Text(Some(g.as_str())))
             .collect();
         cells.extend([
-            Cell::Text(Some(key.test.as_str())),
+            Cell::Text(Some(key.test)),
             Cell::Text(Some(key.kind.as_str())),
-            Cell::Text(Some(key.resource.as_str())),
+            Cell::Text(Some(key.resource)),
             uint(agg.events),
             uint(agg.runs),
             uint(with_test),
@@ -124,17 +107,10 @@ pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
             uint(agg.builders.len() as u64),
             text(&first_seen),
             text(&last_seen),
-            text(&row.first_at),
+            text(&first_at),
             text(&top),
         ]);
-        writer.row(&cells)?;
+        doc.row(&cells).map_err(OutputError)?;
     }
-    let totals = Totals {
-        files: summary.files,
-        runs: summary.runs,
-        events: summary.events,
-        errors: problems + summary.errors.len() as u64 + incomplete + no_run_errors,
-        without_run: summary.without_run.len() as u64,
-    };
-    Ok(finish(writer, totals)?)
+    finish(doc, totals)
 }

@@ -41,8 +41,47 @@ impl Source {
     pub fn open(&self, inflate: Inflate) -> io::Result<Box<dyn Read + Send>> {
         match self {
             Source::Stdin => sniff(raw_stdin()?, inflate),
-            Source::Path(p) => sniff(File::open(p)?, inflate),
+            Source::Path(p) => {
+                let file = File::open(p)?;
+                let size = file.metadata().map_or(0, |m| m.len());
+                sniff(ShrinkCheck::new(file, size), inflate)
+            }
         }
+    }
+}
+
+/// A file that ends before the size it had when it was opened was cut while being read (log
+/// rotation, a truncating copy): that end is an error, not a quiet end of input.
+struct ShrinkCheck<R> {
+    inner: R,
+    size: u64,
+    read: u64,
+}
+
+impl<R> ShrinkCheck<R> {
+    fn new(inner: R, size: u64) -> Self {
+        ShrinkCheck {
+            inner,
+            size,
+            read: 0,
+        }
+    }
+}
+
+impl<R: Read> Read for ShrinkCheck<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        if n == 0 && !buf.is_empty() && self.read < self.size {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!(
+                    "the file shrank while being read: it ended after {} of its {} bytes",
+                    self.read, self.size
+                ),
+            ));
+        }
+        Ok(n)
     }
 }
 
@@ -307,6 +346,35 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_file_that_shrinks_while_read_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("growing.log");
+        std::fs::write(&path, b"line\n".repeat(100_000)).unwrap();
+        let mut reader = Source::Path(path.clone())
+            .open(Inflate::InTheReader)
+            .unwrap();
+        // another process truncates it after it was opened
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(1000)
+            .unwrap();
+        let mut out = Vec::new();
+        let err = reader.read_to_end(&mut out).unwrap_err();
+        assert!(err.to_string().contains("shrank while being read"), "{err}");
+        assert_eq!(out.len(), 1000);
+        // a file read whole is fine, and so is one that grows
+        let mut whole = Vec::new();
+        Source::Path(path)
+            .open(Inflate::InTheReader)
+            .unwrap()
+            .read_to_end(&mut whole)
+            .unwrap();
+        assert_eq!(whole.len(), 1000);
     }
 
     #[test]

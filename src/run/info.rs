@@ -40,6 +40,8 @@ pub struct RunInfo {
     /// The first and last line of the source that belong to the run.
     pub first_line: u64,
     pub last_line: u64,
+    /// How many events the run held.
+    pub events: u64,
 }
 
 /// The buildbot worker directory in a cwd path: the component after `buildarea` (or

@@ -8,8 +8,10 @@
 //! is known to be is kept in `RunState`; where the reader stands, in `Cursor`.
 
 mod cursor;
+pub mod digest;
 pub mod dressing;
 pub mod event;
+pub mod events;
 pub mod info;
 mod nested;
 mod outcomes;
@@ -24,15 +26,17 @@ pub use event::{Detail, Event, Phase};
 pub use info::RunInfo;
 use nested::{NestedBuffer, Opener};
 use state::RunState;
+pub use state::{Keep, RunEvents};
 
 use crate::grammar::{self, LineKind, header::HeaderLine, unittest::UnittestLine};
-use crate::input::lines::Line;
+use crate::input::lines::{Flow, Line};
 use crate::kind::Kind;
 use crate::leak::Rules;
 use crate::text::lossy as text;
 
-/// Builds runs from lines; as each run ends, hands `sink` the run and its events in line order.
-pub struct RunBuilder<'r, F: FnMut(RunInfo, Vec<Event>)> {
+/// Builds runs from lines; as each run ends, hands `sink` the run and its events (as `Keep`
+/// asked). The sink says whether to go on: `Flow::Stop` when nobody reads the output.
+pub struct RunBuilder<'r, F: FnMut(RunInfo, RunEvents) -> Flow> {
     rules: &'r Rules,
     sink: F,
     run: RunState,
@@ -47,19 +51,25 @@ pub struct RunBuilder<'r, F: FnMut(RunInfo, Vec<Event>)> {
     /// output, joined one after the other), but only a few times, so every line is read a
     /// bounded number of times, whatever the input.
     replay_depth: u8,
+    /// The line being read was cut at `LINE_CAP`: the events made from it say so.
+    line_is_cut: bool,
+    /// The sink said stop.
+    stopped: bool,
 }
 
-impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
-    pub fn new(rules: &'r Rules, sink: F) -> Self {
+impl<'r, F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'r, F> {
+    pub fn new(rules: &'r Rules, keep: Keep, sink: F) -> Self {
         RunBuilder {
             rules,
             sink,
-            run: RunState::default(),
+            run: RunState::new(keep),
             cursor: Cursor::default(),
             dressing: Dressing::default(),
             run_index: 0,
             nested: None,
             replay_depth: 0,
+            line_is_cut: false,
+            stopped: false,
         }
     }
 
@@ -68,8 +78,8 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
         self.dressing = dressing;
     }
 
-    /// Feed one line from the line reader.
-    pub fn push_line(&mut self, line: Line<'_>) {
+    /// Feed one line from the line reader; whether to go on.
+    pub fn push_line(&mut self, line: Line<'_>) -> Flow {
         let text = self.dressing.undress(line.text);
         self.push_cut(line.number, text, line.text, line.is_cut);
         if self
@@ -79,12 +89,21 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
         {
             self.replay_as_new_run();
         }
+        self.flow()
+    }
+
+    fn flow(&self) -> Flow {
+        if self.stopped {
+            Flow::Stop
+        } else {
+            Flow::Continue
+        }
     }
 
     /// End of input: close the current run (a truncated one is kept, marked incomplete).
     pub fn finish(mut self) {
         // a replay may set aside output again (a cut log after a cut log)
-        while self.nested.is_some() {
+        while self.nested.is_some() && !self.stopped {
             self.replay_as_new_run();
         }
         self.end_run(false);
@@ -93,20 +112,21 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
     /// A line (`raw`: as read, `line`: undressed), and whether it was cut: events made from a
     /// line too long to keep whole say so.
     fn push_cut(&mut self, number: u64, line: &[u8], raw: &[u8], is_cut: bool) {
-        if !is_cut {
-            return self.push_one(number, line, raw);
-        }
-        let mark = self.run.event_count();
+        self.line_is_cut = is_cut;
         self.push_one(number, line, raw);
-        if let Some(p) = &mut self.cursor.pending_modified
+        if is_cut
+            && let Some(p) = &mut self.cursor.pending_modified
             && (p.line == number || p.before.is_some())
         {
             p.is_cut = true;
         }
-        // (a line that ended the run has handed its events on already)
-        for e in self.run.events_since(mark) {
-            e.is_cut = true;
-        }
+        self.line_is_cut = false;
+    }
+
+    /// An event of the run being read.
+    fn push_event(&mut self, mut e: Event) {
+        e.is_cut |= self.line_is_cut;
+        self.run.push_event(e);
     }
 
     fn push_one(&mut self, number: u64, line: &[u8], raw: &[u8]) {
@@ -197,7 +217,10 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
                 if self.opens_run(number, line, Opener::Header) {
                     return;
                 }
-                if self.run.has_python() || self.run.announced().is_some() {
+                if self.run.has_python() && self.run.is_header_only() {
+                    // the header block again (a wrapper or a re-exec printed it twice): the
+                    // same run, not one that printed nothing
+                } else if self.run.has_python() || self.run.announced().is_some() {
                     // a second header with no test in between: the first run printed nothing
                     self.end_run(false);
                 }
@@ -231,14 +254,15 @@ impl<'r, F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'r, F> {
             self.apply_hints();
         }
         self.settle_silent_last();
-        let run = std::mem::take(&mut self.run);
+        let next = self.run.next();
+        let run = std::mem::replace(&mut self.run, next);
         let cursor = std::mem::take(&mut self.cursor);
-        if !run.has_content(complete) {
+        if !run.has_content(complete) || self.stopped {
             return;
         }
         let main_done = cursor.stage != Stage::Main;
         let (info, events) = run.finish(self.run_index, complete, main_done, &cursor.counter);
-        (self.sink)(info, events);
+        self.stopped = (self.sink)(info, events) == Flow::Stop;
         self.run_index += 1;
     }
 }

@@ -2,7 +2,7 @@
 //! regrtest output (test_regrtest, bisect runs) or a new run. Its lines wait here until the
 //! outer run carries on (nested: dropped) or does not (a new run: replayed).
 
-use super::{Event, RunBuilder, RunInfo};
+use super::{Flow, RunBuilder, RunEvents, RunInfo};
 use crate::grammar::{LineKind, header::HeaderLine, rerun::RerunLine, summary::SummaryLine};
 
 /// Past this much set-aside output, a "nested" run is taken to be a real new run.
@@ -34,9 +34,9 @@ pub(super) struct NestedBuffer {
 }
 
 impl NestedBuffer {
-    fn keep(&mut self, number: u64, line: &[u8]) {
+    fn keep(&mut self, number: u64, line: &[u8], is_cut: bool) {
         self.bytes += line.len();
-        self.lines.push((number, line.to_vec(), false));
+        self.lines.push((number, line.to_vec(), is_cut));
     }
 
     pub(super) fn is_over_limit(&self) -> bool {
@@ -70,7 +70,7 @@ enum Aside {
     NewRun,
 }
 
-impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
+impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
     /// `line` can only open a run (H1, an M line, ELAPSED back to zero) and the current run
     /// has tests. Inside a test's output it may be nested regrtest output: set it aside until
     /// that is known (returns true). Otherwise the current run ends here.
@@ -85,7 +85,7 @@ impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
                 depth: self.replay_depth + 1,
                 ..NestedBuffer::default()
             };
-            nested.keep(number, line);
+            nested.keep(number, line, self.line_is_cut);
             self.nested = Some(nested);
             return true;
         }
@@ -104,12 +104,12 @@ impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
             }
             Aside::Keep => {
                 if let Some(nested) = &mut self.nested {
-                    nested.keep(number, line);
+                    nested.keep(number, line, self.line_is_cut);
                 }
             }
             Aside::NewRun => {
                 if let Some(nested) = &mut self.nested {
-                    nested.keep(number, line);
+                    nested.keep(number, line, self.line_is_cut);
                 }
                 self.replay_as_new_run();
             }

@@ -4,14 +4,13 @@
 
 use super::cursor::{Mode, Stage};
 use super::nested::Opener;
-use super::{Detail, Event, Phase, RunBuilder, RunInfo, text};
+use super::{Detail, Event, Flow, Phase, RunBuilder, RunEvents, RunInfo, text};
 use crate::grammar::{
     header::RunMode,
     prefix::Prefix,
     progress::{Outcome, ProgressLine, Verdict, running_tests},
     test_line::TestLine,
 };
-use crate::kind::Kind;
 
 /// What a result line says besides the outcome.
 #[derive(Debug, Default)]
@@ -43,7 +42,7 @@ fn running_column(list: &[u8]) -> String {
     joined
 }
 
-impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
+impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
     /// Record `test`'s outcome in `phase`, and its event.
     pub(super) fn record_outcome(
         &mut self,
@@ -59,7 +58,7 @@ impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
         e.elapsed = said.prefix.map(|p| p.elapsed);
         e.load_avg = said.prefix.and_then(|p| p.load_avg);
         e.running = said.running;
-        self.run.push_event(e);
+        self.push_event(e);
     }
 
     /// A verdict line's outcome, in the current phase.
@@ -228,12 +227,7 @@ impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
         if self.has_outcome(&owner.test) {
             return;
         }
-        let fatal = [Kind::FatalError, Kind::Timeout];
-        if let Some(line) = self
-            .run
-            .last_event_of(&fatal, &owner.test, owner.since)
-            .map(|e| e.line)
-        {
+        if let Some(line) = self.run.last_fatal_of(&owner.test, owner.since) {
             let phase = self.cursor.phase();
             self.record_outcome(line, owner.test, Outcome::Crashed, phase, Said::default());
         }

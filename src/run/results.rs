@@ -40,6 +40,15 @@ pub struct TestResults {
     progress_has_results: bool,
 }
 
+/// Where derived events go, as they are derived (a run may derive hundreds of thousands).
+struct Derived<F: FnMut(Event)>(F);
+
+impl<F: FnMut(Event)> Derived<F> {
+    fn push(&mut self, e: Event) {
+        (self.0)(e)
+    }
+}
+
 /// Counts of main-phase results, for the `runs` table.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Tally {
@@ -135,8 +144,9 @@ impl TestResults {
         &mut self,
         summary_seen: bool,
         rerun_concluded: Option<u64>,
-    ) -> Vec<Event> {
-        let mut derived = Vec::new();
+        emit: impl FnMut(Event),
+    ) {
+        let mut derived = Derived(emit);
         self.settle_silent_passes(&mut derived);
         if summary_seen && !self.progress_has_results {
             self.derive_silent_passes(&mut derived);
@@ -153,12 +163,11 @@ impl TestResults {
                 derived.push(e);
             }
         }
-        derived
     }
 
     /// A silent pass holds when nothing else gave the test a result in that phase: no
     /// verdict, list or hint, no re-run (the main phase failed), no `failed again`.
-    fn settle_silent_passes(&mut self, derived: &mut Vec<Event>) {
+    fn settle_silent_passes(&mut self, derived: &mut Derived<impl FnMut(Event)>) {
         let mut names: Vec<&String> = self
             .tests
             .iter()
@@ -194,7 +203,7 @@ impl TestResults {
 
     /// 3.5 and older print no result on progress lines: a test the summary does not list
     /// passed.
-    fn derive_silent_passes(&mut self, derived: &mut Vec<Event>) {
+    fn derive_silent_passes(&mut self, derived: &mut Derived<impl FnMut(Event)>) {
         let passed: Vec<(String, u64)> = self
             .by_name()
             .into_iter()
@@ -211,7 +220,7 @@ impl TestResults {
 
     /// A re-run test without a result of its own failed again (if `failed again` lists it),
     /// ended as unittest said, or passed.
-    fn derive_rerun_results(&mut self, concluded: u64, derived: &mut Vec<Event>) {
+    fn derive_rerun_results(&mut self, concluded: u64, derived: &mut Derived<impl FnMut(Event)>) {
         let names: Vec<String> = self
             .by_name()
             .into_iter()
@@ -271,7 +280,8 @@ mod tests {
         r.record("test_b", Phase::Main, Outcome::EnvChanged, 4);
         r.mark_rerun("test_b", 11);
         r.failed_again("test_b");
-        let derived = r.derive_at_end(true, Some(20));
+        let mut derived = Vec::new();
+        r.derive_at_end(true, Some(20), |e| derived.push(e));
         let got: Vec<(u64, Phase, Kind, &str)> = derived
             .iter()
             .map(|e| (e.line, e.phase, e.kind, e.test.as_deref().unwrap()))
@@ -298,12 +308,15 @@ mod tests {
         r.seen("test_a", 1);
         r.seen("test_b", 2);
         r.record("test_b", Phase::Main, Outcome::Failed, 9);
-        let derived = r.derive_at_end(true, None);
+        let mut derived = Vec::new();
+        r.derive_at_end(true, None, |e| derived.push(e));
         assert_eq!(derived.len(), 1);
         assert_eq!((derived[0].line, derived[0].kind), (1, Kind::Passed));
         let mut r = TestResults::default();
         r.seen("test_a", 1);
         r.note_progress_result();
-        assert!(r.derive_at_end(true, None).is_empty());
+        let mut derived = Vec::new();
+        r.derive_at_end(true, None, |e| derived.push(e));
+        assert!(derived.is_empty());
     }
 }

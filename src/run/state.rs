@@ -2,7 +2,9 @@
 //! tests' results and the events found so far. The reader's position is in `Cursor`.
 
 use super::cursor::Counter;
+use super::digest::RunDigest;
 use super::event::Event;
+use super::events::{EventLog, SortedEvents};
 use super::info::{RunInfo, builder_from_cwd};
 use super::results::TestResults;
 use crate::grammar::header::{HeaderLine, RunMode, build_info};
@@ -10,7 +12,44 @@ use crate::grammar::summary::ResultState;
 use crate::kind::Kind;
 use crate::text::lossy as text;
 
-#[derive(Debug, Default)]
+/// What a reader keeps of a run's events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Keep {
+    /// Every event, in line order at the end of the run (`events`).
+    #[default]
+    Events,
+    /// Folded per (test, kind, resource) as they come (`stats`).
+    Digest,
+    /// Only how many (`runs`).
+    Count,
+}
+
+/// A run's events, kept as asked.
+#[derive(Debug)]
+enum EventStore {
+    Events(EventLog),
+    Digest(RunDigest),
+    Count,
+}
+
+impl EventStore {
+    fn new(keep: Keep) -> EventStore {
+        match keep {
+            Keep::Events => EventStore::Events(EventLog::default()),
+            Keep::Digest => EventStore::Digest(RunDigest::default()),
+            Keep::Count => EventStore::Count,
+        }
+    }
+}
+
+/// What a run hands on when it ends, besides its facts.
+pub enum RunEvents {
+    Events(SortedEvents),
+    Digest(RunDigest),
+    Count,
+}
+
+#[derive(Debug)]
 pub struct RunState {
     python: Option<String>,
     platform: Option<String>,
@@ -31,7 +70,11 @@ pub struct RunState {
     duration: Option<f64>,
     /// The line where a re-run's results were concluded (its summary began).
     rerun_concluded: Option<u64>,
-    events: Vec<Event>,
+    events: EventStore,
+    event_count: u64,
+    flaky: u64,
+    /// The latest `fatal_error` or `timeout`: its line and test.
+    last_fatal: Option<(u64, Option<String>)>,
     /// The lines of the run: from where it first had content to the last line read.
     first_line: Option<u64>,
     last_line: u64,
@@ -39,6 +82,41 @@ pub struct RunState {
 }
 
 impl RunState {
+    pub fn new(keep: Keep) -> RunState {
+        RunState {
+            python: None,
+            platform: None,
+            cwd: None,
+            branch: None,
+            commit: None,
+            date: None,
+            announced: None,
+            main_total: None,
+            summaries: 0,
+            result: None,
+            result_is_after_rerun: false,
+            result_is_interrupted: false,
+            duration: None,
+            rerun_concluded: None,
+            events: EventStore::new(keep),
+            event_count: 0,
+            flaky: 0,
+            last_fatal: None,
+            first_line: None,
+            last_line: 0,
+            results: TestResults::default(),
+        }
+    }
+
+    /// A new run, keeping its events the way this one did.
+    pub fn next(&self) -> RunState {
+        RunState::new(match self.events {
+            EventStore::Events(_) => Keep::Events,
+            EventStore::Digest(_) => Keep::Digest,
+            EventStore::Count => Keep::Count,
+        })
+    }
+
     /// A header line of this run.
     pub fn header(&mut self, h: &HeaderLine<'_>) {
         match *h {
@@ -57,6 +135,14 @@ impl RunState {
 
     pub fn has_python(&self) -> bool {
         self.python.is_some()
+    }
+
+    /// Nothing but header lines so far: no run mode, test, event or summary.
+    pub fn is_header_only(&self) -> bool {
+        self.announced.is_none()
+            && !self.has_tests()
+            && self.event_count == 0
+            && self.summaries == 0
     }
 
     /// The main pass's M line.
@@ -86,26 +172,27 @@ impl RunState {
     }
 
     pub fn push_event(&mut self, event: Event) {
-        self.events.push(event);
+        self.event_count += 1;
+        match event.kind {
+            Kind::Flaky => self.flaky += 1,
+            Kind::FatalError | Kind::Timeout => {
+                self.last_fatal = Some((event.line, event.test.clone()));
+            }
+            _ => {}
+        }
+        match &mut self.events {
+            EventStore::Events(log) => log.push(event),
+            EventStore::Digest(digest) => digest.add(&event),
+            EventStore::Count => {}
+        }
     }
 
-    /// How many events the run holds: a mark for `events_since`.
-    pub fn event_count(&self) -> usize {
-        self.events.len()
-    }
-
-    /// The events added since `mark`.
-    pub fn events_since(&mut self, mark: usize) -> &mut [Event] {
-        let from = mark.min(self.events.len());
-        &mut self.events[from..]
-    }
-
-    /// The latest event of `kind` in `test`'s window (after line `since`).
-    pub fn last_event_of(&self, kinds: &[Kind], test: &str, since: u64) -> Option<&Event> {
-        self.events
-            .iter()
-            .rev()
-            .find(|e| kinds.contains(&e.kind) && e.line > since && e.test.as_deref() == Some(test))
+    /// The line of the latest `fatal_error` or `timeout` of `test` after line `since`.
+    pub fn last_fatal_of(&self, test: &str, since: u64) -> Option<u64> {
+        match &self.last_fatal {
+            Some((line, Some(t))) if *line > since && t == test => Some(*line),
+            _ => None,
+        }
     }
 
     /// A `== Tests result` line was read.
@@ -140,7 +227,7 @@ impl RunState {
     /// Is there anything to report: tests, events, a header, a summary?
     pub fn has_content(&self, complete: bool) -> bool {
         self.has_tests()
-            || !self.events.is_empty()
+            || self.event_count > 0
             || self.python.is_some()
             || self.summaries > 0
             || complete
@@ -155,20 +242,18 @@ impl RunState {
     }
 
     /// Derive what the end of the run implies, then return the run's facts and its events
-    /// in line order. `main_done`: the main pass's summary began.
+    /// (in line order, when kept). `main_done`: the main pass's summary began.
     pub fn finish(
         mut self,
         run: u32,
         complete: bool,
         main_done: bool,
         counter: &Counter,
-    ) -> (RunInfo, Vec<Event>) {
+    ) -> (RunInfo, RunEvents) {
         let summary_seen = self.summaries > 0 || complete || main_done;
-        let derived = self
-            .results
-            .derive_at_end(summary_seen, self.rerun_concluded);
-        self.events.extend(derived);
-        self.events.sort_by_key(|e| e.line);
+        let mut results = std::mem::take(&mut self.results);
+        results.derive_at_end(summary_seen, self.rerun_concluded, |e| self.push_event(e));
+        self.results = results;
         let tally = self.results.tally();
         let info = RunInfo {
             run,
@@ -193,13 +278,19 @@ impl RunState {
             env_changed: tally.env_changed,
             skipped: tally.skipped,
             rerun: tally.rerun,
-            flaky: self.events.iter().filter(|e| e.kind == Kind::Flaky).count() as u64,
+            flaky: self.flaky,
             result: self.result,
             duration_s: self.duration.or(counter.last_elapsed.map(|s| s as f64)),
             complete,
             first_line: self.first_line.unwrap_or(0),
             last_line: self.last_line,
+            events: self.event_count,
         };
-        (info, self.events)
+        let events = match self.events {
+            EventStore::Events(log) => RunEvents::Events(log.into_sorted()),
+            EventStore::Digest(digest) => RunEvents::Digest(digest),
+            EventStore::Count => RunEvents::Count,
+        };
+        (info, events)
     }
 }

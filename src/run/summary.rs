@@ -4,7 +4,7 @@
 
 use super::cursor::{Mode, Stage};
 use super::outcomes::Said;
-use super::{Event, Phase, RunBuilder, RunInfo, text};
+use super::{Flow, Phase, RunBuilder, RunEvents, RunInfo, text};
 use crate::grammar::{
     progress::Outcome,
     rerun::RerunLine,
@@ -12,7 +12,7 @@ use crate::grammar::{
     unittest::UnittestOutcome,
 };
 
-impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
+impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
     pub(super) fn summary(&mut self, number: u64, s: SummaryLine<'_>) {
         match s {
             SummaryLine::TestsResult(state) => {

@@ -3,11 +3,11 @@
 //! `Before:`/`After:` lines and becomes the difference between them.
 
 use super::cursor::PendingModified;
-use super::{Detail, Event, RunBuilder, RunInfo, text};
+use super::{Detail, Event, Flow, RunBuilder, RunEvents, RunInfo, text};
 use crate::grammar::{crash::CrashLine, refleak::RefleakLine, warning::WarningLine};
 use crate::kind::Kind;
 
-impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
+impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
     /// The test a warning belongs to: the one it names, else the owner of the output block.
     fn owner(&self, named: Option<&[u8]>) -> Option<String> {
         named
@@ -90,7 +90,7 @@ impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
             | WarningLine::RerunParseFailed
             | WarningLine::Other(_) => return,
         };
-        self.run.push_event(event);
+        self.push_event(event);
     }
 
     /// A warning listing what is left (`Dangling thread: <…>`), named by the leak rules.
@@ -113,7 +113,7 @@ impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
         e.count = Some(leaked.count() as i64);
         e.detail = Detail::Leaked(leaked);
         e.is_cut = p.is_cut;
-        self.run.push_event(e);
+        self.push_event(e);
     }
 
     /// A `modified` warning whose `After:` never came (early 3.4, or a log cut in the
@@ -122,7 +122,7 @@ impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
         if let Some(p) = self.cursor.pending_modified.take() {
             let mut e = self.event(p.line, Kind::Modified, Some(p.test));
             e.resource = Some(p.resource);
-            self.run.push_event(e);
+            self.push_event(e);
         }
     }
 
@@ -144,7 +144,7 @@ impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
             e.resource = Some(kind.name().to_string());
             e.count = Some(sum);
             e.detail = Detail::Text(text(deltas));
-            self.run.push_event(e);
+            self.push_event(e);
         }
     }
 
@@ -156,6 +156,6 @@ impl<F: FnMut(RunInfo, Vec<Event>)> RunBuilder<'_, F> {
         };
         let mut e = self.warning_event(number, kind, None);
         e.detail = Detail::Text(text(detail));
-        self.run.push_event(e);
+        self.push_event(e);
     }
 }

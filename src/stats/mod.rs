@@ -3,7 +3,8 @@
 //! result is the same as one thread's.
 
 use crate::kind::Kind;
-use crate::run::{Event, RunInfo};
+use crate::run::{RunInfo, digest::RunDigest};
+use crate::scan::Report;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -50,13 +51,13 @@ struct KeyIds {
     resource: u32,
 }
 
-/// A row's key, resolved.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Key {
-    pub group: Vec<String>,
-    pub test: String,
+/// A row's key, resolved (borrowed from the summary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key<'a> {
+    pub group: &'a [String],
+    pub test: &'a str,
     pub kind: Kind,
-    pub resource: String,
+    pub resource: &'a str,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -111,7 +112,7 @@ impl Aggregate {
         Some(
             v.iter()
                 .take(3)
-                .map(|(k, n)| format!("{k} ({n})"))
+                .map(|(k, n)| format!("{} ({n})", crate::text::fit(k, crate::leak::SHOWN_CHARS)))
                 .collect::<Vec<_>>()
                 .join("; "),
         )
@@ -159,77 +160,58 @@ pub struct Summary {
     pub files: u64,
     pub runs: u64,
     pub events: u64,
-    /// Inputs that could not be read whole, by input order.
-    pub errors: BTreeMap<usize, String>,
-    /// Inputs read whole in which no regrtest run was found, by input order.
-    pub without_run: BTreeMap<usize, String>,
-    /// Runs without their final summary: (input order, run) → (source, first line, last line).
-    pub incomplete: BTreeMap<(usize, u32), (String, u64, u64)>,
+    /// What inputs have to say (an error, no run, runs cut short), by input order.
+    pub reports: BTreeMap<usize, (String, Report)>,
 }
 
-/// A `stats` row, resolved and ready to print.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Row {
-    pub key: Key,
-    pub agg: Aggregate,
+/// A `stats` row, resolved and ready to print (borrowed from the summary: a million rows are
+/// not copied to be sorted).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Row<'a> {
+    pub key: Key<'a>,
+    pub agg: &'a Aggregate,
     pub runs_with_test: u64,
-    /// `source:line` of the first and last occurrence.
-    pub first_at: Option<String>,
-    pub last_at: Option<String>,
 }
 
 impl Summary {
-    /// Count one run of source number `order`.
+    /// Count one run of source number `order`, from the digest of its events.
     pub fn add_run(
         &mut self,
         order: usize,
         source: &str,
         run: &RunInfo,
-        events: &[Event],
+        digest: &RunDigest,
         group_by: &[GroupBy],
     ) {
         let group_values: Vec<String> = group_by.iter().map(|g| g.value(run)).collect();
         let group = self.groups.id(&group_values);
         self.runs += 1;
-        if !run.complete {
-            self.incomplete.insert(
-                (order, run.run),
-                (source.to_string(), run.first_line, run.last_line),
-            );
-        }
-        self.events += events.len() as u64;
-        if !events.is_empty() {
+        self.events += digest.events;
+        if digest.events > 0 {
             self.sources
                 .entry(order)
                 .or_insert_with(|| source.to_string());
         }
         let mut keys_in_run: FxHashSet<KeyIds> = FxHashSet::default();
         let mut tests_in_run: FxHashSet<u32> = FxHashSet::default();
-        for e in events {
+        for ((test, kind, resource), d) in &digest.keys {
             // `test.test_asyncio.test_tasks` (3.12+ full runs) is `test_asyncio.test_tasks`
             // elsewhere: one name, so rows from every version meet
-            let test = e
-                .test
+            let test = test
                 .as_deref()
                 .map_or("", |t| t.strip_prefix("test.").unwrap_or(t));
             let key = KeyIds {
                 group,
                 test: self.names.id(test),
-                kind: e.kind,
-                resource: self.names.id(e.resource.as_deref().unwrap_or("")),
+                kind: *kind,
+                resource: self.names.id(resource.as_deref().unwrap_or("")),
             };
-            let at = (order, e.line);
             let agg = self.rows.entry(key).or_default();
-            agg.events += 1;
-            agg.first = min_opt(agg.first, Some(at));
-            agg.last = max_opt(agg.last, Some(at));
-            for (object, n) in e.leaked_objects() {
-                match agg.leaked.get_mut(object) {
-                    Some(total) => *total += n,
-                    None => {
-                        agg.leaked.insert(object.to_string(), n);
-                    }
-                }
+            agg.events += d.events;
+            agg.first = min_opt(agg.first, Some((order, d.first_line)));
+            agg.last = max_opt(agg.last, Some((order, d.last_line)));
+            for (object, n) in &d.leaked {
+                *agg.leaked.entry(object.clone()).or_insert(0) += n;
             }
             if keys_in_run.insert(key) {
                 agg.runs += 1;
@@ -253,12 +235,12 @@ impl Summary {
         }
     }
 
-    pub fn add_error(&mut self, order: usize, message: String) {
-        self.errors.insert(order, message);
-    }
-
-    pub fn add_without_run(&mut self, order: usize, source: &str) {
-        self.without_run.insert(order, source.to_string());
+    /// What reading source number `order` came to, kept when it has something to say.
+    pub fn add_report(&mut self, order: usize, source: &str, report: Report) {
+        self.files += 1;
+        if report.error.is_some() || report.runs == 0 || !report.cuts.is_empty() {
+            self.reports.insert(order, (source.to_string(), report));
+        }
     }
 
     /// Fold `other` in. The result does not depend on the order of merging.
@@ -294,13 +276,12 @@ impl Summary {
         self.files += other.files;
         self.runs += other.runs;
         self.events += other.events;
-        self.errors.extend(other.errors);
-        self.without_run.extend(other.without_run);
-        self.incomplete.extend(other.incomplete);
+        self.reports.extend(other.reports);
         self
     }
 
-    fn at(&self, order: Option<Order>) -> Option<String> {
+    /// `source:line` of an occurrence.
+    pub fn at(&self, order: Option<Order>) -> Option<String> {
         order.map(|(source, line)| {
             format!(
                 "{}:{line}",
@@ -311,7 +292,7 @@ impl Summary {
 
     /// The rows, filtered and sorted: `runs` descending, then test, kind, resource, group.
     /// With no `kinds`, every kind but `passed` (which still counts in `runs_with_test`).
-    pub fn rows(&self, min_runs: u64, kinds: &[Kind]) -> Vec<Row> {
+    pub fn rows(&self, min_runs: u64, kinds: &[Kind]) -> Vec<Row<'_>> {
         let wanted = |kind: Kind| {
             if kinds.is_empty() {
                 kind != Kind::Passed
@@ -319,35 +300,33 @@ impl Summary {
                 kinds.contains(&kind)
             }
         };
-        let mut rows: Vec<Row> = self
+        let mut rows: Vec<Row<'_>> = self
             .rows
             .iter()
             .filter(|(k, a)| a.runs >= min_runs && wanted(k.kind))
             .map(|(k, a)| Row {
                 key: Key {
-                    group: self.groups.get(k.group).clone(),
-                    test: self.names.get(k.test).clone(),
+                    group: self.groups.get(k.group),
+                    test: self.names.get(k.test),
                     kind: k.kind,
-                    resource: self.names.get(k.resource).clone(),
+                    resource: self.names.get(k.resource),
                 },
-                agg: a.clone(),
+                agg: a,
                 runs_with_test: self
                     .runs_with_test
                     .get(&(k.group, k.test))
                     .copied()
                     .unwrap_or(0),
-                first_at: self.at(a.first),
-                last_at: self.at(a.last),
             })
             .collect();
         rows.sort_by(|a, b| {
             b.agg.runs.cmp(&a.agg.runs).then_with(|| {
                 let (a, b) = (&a.key, &b.key);
-                (&a.test, a.kind.as_str(), &a.resource, &a.group).cmp(&(
-                    &b.test,
+                (a.test, a.kind.as_str(), a.resource, a.group).cmp(&(
+                    b.test,
                     b.kind.as_str(),
-                    &b.resource,
-                    &b.group,
+                    b.resource,
+                    b.group,
                 ))
             })
         });
@@ -359,7 +338,11 @@ impl Summary {
 mod tests {
     use super::*;
     use crate::leak::{Change, Leaked, LeakedItem};
-    use crate::run::{Detail, Phase};
+    use crate::run::{Detail, Event, Phase};
+
+    fn digest(events: &[Event]) -> RunDigest {
+        RunDigest::from_events(events)
+    }
 
     fn ev(line: u64, test: &str, kind: Kind, leaked: &[(&str, u64, Change)]) -> Event {
         let mut e = Event::new(line, Phase::Main, kind, Some(test.into()));
@@ -415,7 +398,7 @@ mod tests {
             order,
             &format!("f{order}.log"),
             &run(&format!("bot{}", order % 2), &date),
-            &events,
+            &digest(&events),
             &[],
         );
         s
@@ -429,12 +412,7 @@ mod tests {
         let rows = s.rows(0, &[]);
         let r = rows.iter().find(|r| r.key.kind == Kind::Modified).unwrap();
         assert_eq!(
-            (
-                r.key.test.as_str(),
-                r.agg.events,
-                r.agg.runs,
-                r.runs_with_test
-            ),
+            (r.key.test, r.agg.events, r.agg.runs, r.runs_with_test),
             ("test_b", 6, 3, 3)
         );
         assert_eq!(r.agg.builders.len(), 2);
@@ -443,7 +421,7 @@ mod tests {
             (Some("2024-01-01"), Some("2024-03-01"))
         );
         assert_eq!(
-            (r.first_at.as_deref(), r.last_at.as_deref()),
+            (s.at(r.agg.first).as_deref(), s.at(r.agg.last).as_deref()),
             (Some("f0.log:3"), Some("f2.log:4"))
         );
         assert_eq!(
@@ -468,20 +446,20 @@ mod tests {
             0,
             "a",
             &run("b", "2024-01-01"),
-            &[ev(1, "test.test_asyncio.test_tasks", Kind::Failed, &[])],
+            &digest(&[ev(1, "test.test_asyncio.test_tasks", Kind::Failed, &[])]),
             &[],
         );
         s.add_run(
             1,
             "b",
             &run("b", "2024-01-02"),
-            &[ev(1, "test_asyncio.test_tasks", Kind::Failed, &[])],
+            &digest(&[ev(1, "test_asyncio.test_tasks", Kind::Failed, &[])]),
             &[],
         );
         let rows = s.rows(0, &[]);
         assert_eq!(rows.len(), 1);
         assert_eq!(
-            (rows[0].key.test.as_str(), rows[0].agg.runs),
+            (rows[0].key.test, rows[0].agg.runs),
             ("test_asyncio.test_tasks", 2)
         );
     }
@@ -493,18 +471,18 @@ mod tests {
             1,
             "g.log",
             &run("x", "2024-05-01"),
-            &[ev(9, "test_z", Kind::Failed, &[])],
+            &digest(&[ev(9, "test_z", Kind::Failed, &[])]),
             &[],
         );
         let kinds: Vec<Kind> = s.rows(0, &[]).iter().map(|r| r.key.kind).collect();
         assert_eq!(kinds, vec![Kind::EnvChanged, Kind::Modified, Kind::Failed]);
-        let passed: Vec<String> = s
+        let passed: Vec<&str> = s
             .rows(0, &[Kind::Passed])
             .into_iter()
             .map(|r| r.key.test)
             .collect();
         assert_eq!(passed, vec!["test_a"]);
-        let failed: Vec<String> = s
+        let failed: Vec<&str> = s
             .rows(0, &[Kind::Failed])
             .into_iter()
             .map(|r| r.key.test)
@@ -524,7 +502,7 @@ mod tests {
                 order,
                 "f",
                 &run("b", date),
-                &[ev(1, "test_a", Kind::Failed, &[])],
+                &digest(&[ev(1, "test_a", Kind::Failed, &[])]),
                 &[GroupBy::Month],
             );
         }
