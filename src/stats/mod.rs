@@ -245,6 +245,11 @@ impl Summary {
 
     /// Fold `other` in. The result does not depend on the order of merging.
     pub fn merge(mut self, other: Summary) -> Summary {
+        // the smaller folds into the larger: one big file merged into an empty summary is not
+        // copied, which would double its peak
+        if self.rows.len() < other.rows.len() {
+            return other.merge(self);
+        }
         let group_ids: Vec<u32> = other
             .groups
             .values
