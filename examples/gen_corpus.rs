@@ -20,7 +20,7 @@
 //!
 //! The same seed gives byte-identical output at any thread count.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -1244,9 +1244,53 @@ type RowKey = (String, &'static str, String);
 #[derive(Debug, Default, Clone)]
 struct RunTally {
     rows: BTreeMap<RowKey, u64>,
+    /// The re-run phase has begun.
+    in_rerun: bool,
+    /// Per test: `Class.method` that printed FAIL in the main phase, the names its re-run
+    /// matched, and `Class.method` that printed `ok` in the re-run (for `method_flaky`).
+    failed_main: BTreeMap<String, BTreeSet<String>>,
+    matching: BTreeMap<String, BTreeSet<String>>,
+    ok_rerun: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl RunTally {
+    /// A method of `test` printed its status.
+    fn method(&mut self, test: &str, class: &str, method: &str, failed: bool) {
+        let notes = match (failed, self.in_rerun) {
+            (true, false) => &mut self.failed_main,
+            (false, true) => &mut self.ok_rerun,
+            _ => return,
+        };
+        notes
+            .entry(test.to_string())
+            .or_default()
+            .insert(format!("{class}.{method}"));
+    }
+
+    /// The re-run of `test` matched these method names.
+    fn matched(&mut self, test: &str, names: impl Iterator<Item = String>) {
+        self.matching
+            .entry(test.to_string())
+            .or_default()
+            .extend(names);
+    }
+
+    /// The run is over: a method that failed in the main phase (or that the re-run matched)
+    /// and passed in the re-run is `method_flaky`.
+    fn settle_methods(&mut self) {
+        let ok_rerun = std::mem::take(&mut self.ok_rerun);
+        for (test, oks) in ok_rerun {
+            for cm in oks {
+                let bare = cm.rsplit('.').next().unwrap_or(&cm).to_string();
+                let failed = self.failed_main.get(&test).is_some_and(|f| f.contains(&cm));
+                let matched = self.matching.get(&test).is_some_and(|m| m.contains(&bare));
+                if failed || matched {
+                    self.ev(&test, "method_flaky", "");
+                }
+            }
+        }
+    }
+
     fn ev(&mut self, test: &str, kind: &'static str, resource: &str) {
         let test = test.strip_prefix("test.").unwrap_or(test);
         *self
@@ -3144,6 +3188,7 @@ impl LogGen {
             if i < failing {
                 ln!(self.o, "{d} ... FAIL");
                 failed.push(d);
+                self.tally.method(test, c, m, true);
             } else if self.rng.chance(0.03) {
                 ln!(
                     self.o,
@@ -3152,6 +3197,7 @@ impl LogGen {
                 );
             } else {
                 ln!(self.o, "{d} ... ok");
+                self.tally.method(test, c, m, false);
             }
         }
         failed
@@ -3219,6 +3265,12 @@ impl LogGen {
                 .line("======================================================================");
             let what = if (i as u32) < errors { "ERROR" } else { "FAIL" };
             ln!(self.o, "{what}: {d}");
+            let kind = if what == "ERROR" {
+                "method_error"
+            } else {
+                "method_failed"
+            };
+            self.tally.ev(test, kind, "");
             self.o
                 .line("----------------------------------------------------------------------");
             let exc = if what == "ERROR" {
@@ -3554,6 +3606,7 @@ impl LogGen {
             } else {
                 ln!(self.o, "{d} ... ok");
             }
+            self.tally.method(name, "ArgsTestCase", c, c == failing);
         }
         self.o.blank();
         self.o
@@ -3563,6 +3616,7 @@ impl LogGen {
             "FAIL: {}",
             self.desc(&module, failing, "ArgsTestCase")
         );
+        self.tally.ev(name, "method_failed", "");
         self.o
             .line("----------------------------------------------------------------------");
         self.o.line("Traceback (most recent call last):");
@@ -4313,6 +4367,7 @@ impl LogGen {
         if rerun.is_empty() {
             return None;
         }
+        self.tally.in_rerun = true;
         let mut t = self.seq_t0 + 1.0;
         let mut again: Vec<String> = Vec::new();
         match f.rerun {
@@ -4384,6 +4439,8 @@ impl LogGen {
                             && p.fail != FailHow::Uncaught
                         {
                             let cases = self.unittest_cases(&p.name, 3);
+                            self.tally
+                                .matched(&p.name, cases.iter().map(|c| c.0.clone()));
                             put!(
                                 self.o,
                                 " (matching: {})",
@@ -4509,6 +4566,7 @@ impl LogGen {
             put!(self.o, "Re-running {name} in verbose mode");
             if p.oc == Oc::Failed && p.fail != FailHow::RefLeak && p.fail != FailHow::Uncaught {
                 let cases = self.unittest_cases(&name, 2);
+                self.tally.matched(&name, cases.iter().map(|c| c.0.clone()));
                 put!(
                     self.o,
                     " (matching: {})",
@@ -4804,10 +4862,12 @@ fn make_log(job: &Job) -> (Vec<u8>, Vec<RunTally>, Era) {
     let (_, first_day) = branch_versions(g.b.branch);
     let day = first_day + (job.nth as i64 * 13) / 10 + (job.seed % 3) as i64;
     let cut = g.run(day, false);
+    g.tally.settle_methods();
     let mut tallies = vec![std::mem::take(&mut g.tally)];
     // a few steps hold a second run (a second invocation on a subset, like rt.bat's -d pass)
     if !cut && g.rng.chance(0.03) {
         g.run(day, true);
+        g.tally.settle_methods();
         tallies.push(std::mem::take(&mut g.tally));
     }
     let era = g.f.era;

@@ -1,8 +1,8 @@
 //! The `kind` vocabulary: what an event is. One enum, in one place; its words exist as text
 //! only here (`as_str`), at the output edge and on the command line (`--kind`).
 
-/// What happened, in the three groups README.md lists: a test file's outcome in a phase,
-/// what is derived at the end of a run, and warnings or leaks.
+/// What happened, in the four groups README.md lists: a test file's outcome in a phase, a
+/// method's failure, what is derived at the end of a run, and warnings or leaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Kind {
     // outcomes of a test file, one per phase
@@ -16,8 +16,13 @@ pub enum Kind {
     Crashed,
     TimedOut,
     WorkerBug,
+    // outcomes of one test method (verbose output, failure blocks)
+    MethodFailed,
+    MethodError,
+    MethodUnexpectedSuccess,
     // derived at the end of a run
     Flaky,
+    MethodFlaky,
     // warnings and leaks
     Modified,
     DanglingThread,
@@ -36,17 +41,18 @@ pub enum Kind {
     FatalError,
 }
 
-/// The three groups of the vocabulary.
+/// The four groups of the vocabulary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KindGroup {
     Outcome,
+    Method,
     Derived,
     Warning,
 }
 
 impl Kind {
     /// Every kind, in README.md's order.
-    pub const ALL: [Kind; 26] = [
+    pub const ALL: [Kind; 30] = [
         Kind::Passed,
         Kind::Failed,
         Kind::EnvChanged,
@@ -57,7 +63,11 @@ impl Kind {
         Kind::Crashed,
         Kind::TimedOut,
         Kind::WorkerBug,
+        Kind::MethodFailed,
+        Kind::MethodError,
+        Kind::MethodUnexpectedSuccess,
         Kind::Flaky,
+        Kind::MethodFlaky,
         Kind::Modified,
         Kind::DanglingThread,
         Kind::DanglingProcess,
@@ -88,7 +98,11 @@ impl Kind {
             Kind::Crashed => "crashed",
             Kind::TimedOut => "timed_out",
             Kind::WorkerBug => "worker_bug",
+            Kind::MethodFailed => "method_failed",
+            Kind::MethodError => "method_error",
+            Kind::MethodUnexpectedSuccess => "method_unexpected_success",
             Kind::Flaky => "flaky",
+            Kind::MethodFlaky => "method_flaky",
             Kind::Modified => "modified",
             Kind::DanglingThread => "dangling_thread",
             Kind::DanglingProcess => "dangling_process",
@@ -124,7 +138,10 @@ impl Kind {
             | Kind::Crashed
             | Kind::TimedOut
             | Kind::WorkerBug => KindGroup::Outcome,
-            Kind::Flaky => KindGroup::Derived,
+            Kind::MethodFailed | Kind::MethodError | Kind::MethodUnexpectedSuccess => {
+                KindGroup::Method
+            }
+            Kind::Flaky | Kind::MethodFlaky => KindGroup::Derived,
             _ => KindGroup::Warning,
         }
     }
@@ -150,6 +167,28 @@ impl Kind {
                 | Kind::TimedOut
                 | Kind::Interrupted
                 | Kind::WorkerBug
+        )
+    }
+
+    /// A method's failure (`method_failed`, `method_error`, `method_unexpected_success`).
+    pub fn is_method_failure(self) -> bool {
+        self.group() == KindGroup::Method
+    }
+
+    /// Kinds whose events may say why (`reason`): failures, crashes, timeouts, flakiness.
+    pub fn carries_reason(self) -> bool {
+        matches!(
+            self,
+            Kind::Failed
+                | Kind::Crashed
+                | Kind::TimedOut
+                | Kind::MethodFailed
+                | Kind::MethodError
+                | Kind::MethodUnexpectedSuccess
+                | Kind::Flaky
+                | Kind::MethodFlaky
+                | Kind::Timeout
+                | Kind::FatalError
         )
     }
 
@@ -200,10 +239,11 @@ mod tests {
         assert_eq!(
             (
                 count(KindGroup::Outcome),
+                count(KindGroup::Method),
                 count(KindGroup::Derived),
                 count(KindGroup::Warning)
             ),
-            (10, 1, 15)
+            (10, 3, 2, 15)
         );
         // the order of ALL is the groups' order
         let groups: Vec<KindGroup> = Kind::ALL.iter().map(|k| k.group()).collect();

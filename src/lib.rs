@@ -9,6 +9,7 @@ pub mod input;
 pub mod kind;
 pub mod leak;
 pub mod output;
+pub mod reason;
 pub mod run;
 pub mod scan;
 pub mod stats;

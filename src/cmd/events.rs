@@ -6,9 +6,27 @@ use crate::run::{Event, Keep, RunEvents, RunInfo};
 use std::io;
 
 /// The columns, in order. CSV header = JSON keys.
-pub const COLUMNS: [&str; 17] = [
-    "source", "line", "run", "python", "phase", "test", "kind", "resource", "count", "detail",
-    "elapsed", "load_avg", "running", "builder", "build", "branch", "date",
+pub const COLUMNS: [&str; 20] = [
+    "source",
+    "line",
+    "run",
+    "python",
+    "phase",
+    "test",
+    "method",
+    "kind",
+    "resource",
+    "count",
+    "detail",
+    "reason",
+    "reason_key",
+    "elapsed",
+    "load_avg",
+    "running",
+    "builder",
+    "build",
+    "branch",
+    "date",
 ];
 
 /// The row of event `e`; `detail` is its `detail_text()`, made by the caller so the row can
@@ -18,7 +36,7 @@ pub fn cells<'a>(
     run: &'a RunInfo,
     e: &'a Event,
     detail: Option<&'a str>,
-) -> [Cell<'a>; 17] {
+) -> [Cell<'a>; 20] {
     [
         Cell::Text(Some(source)),
         uint(e.line),
@@ -26,10 +44,13 @@ pub fn cells<'a>(
         text(&run.python),
         Cell::Text(Some(e.phase.name())),
         text(&e.test),
+        text(&e.method),
         Cell::Text(Some(e.kind.as_str())),
         text(&e.resource),
         Cell::Int(e.count),
         Cell::Text(detail),
+        text(&e.reason),
+        text(&e.reason_key),
         opt_uint(e.elapsed),
         Cell::Float(e.load_avg),
         text(&e.running),

@@ -5,7 +5,7 @@ use crate::kind::Kind;
 use crate::output::{Cell, Fragment, RowEncoder, opt_uint, text, uint};
 use crate::run::{Keep, RunInfo};
 
-pub const COLUMNS: [&str; 20] = [
+pub const COLUMNS: [&str; 21] = [
     "source",
     "run",
     "builder",
@@ -25,6 +25,7 @@ pub const COLUMNS: [&str; 20] = [
     "rerun",
     Kind::Flaky.as_str(),
     "result",
+    "top_reason",
     "duration_s",
     "complete",
 ];
@@ -55,6 +56,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<u8> {
                     uint(r.rerun),
                     uint(r.flaky),
                     text(&r.result),
+                    text(&r.top_reason),
                     Cell::Float(r.duration_s),
                     Cell::Bool(r.complete),
                 ],

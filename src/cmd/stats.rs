@@ -6,11 +6,12 @@ use crate::input::Source;
 use crate::input::lines::Flow;
 use crate::output::{Cell, Document, Totals, text, uint};
 use crate::run::{Keep, RunEvents};
+use crate::stats::repro::{Finding, repro};
 use crate::stats::{GroupBy, Summary};
 use rayon::prelude::*;
 
 /// The columns after the `--group-by` ones.
-pub const COLUMNS: [&str; 12] = [
+pub const COLUMNS: [&str; 14] = [
     "test",
     "kind",
     "resource",
@@ -23,6 +24,8 @@ pub const COLUMNS: [&str; 12] = [
     "last_seen",
     "example",
     "top_leaked",
+    "top_reason",
+    "repro",
 ];
 
 fn summarize(cfg: &Config, order: usize, source: &Source, group_by: &[GroupBy]) -> Summary {
@@ -91,11 +94,15 @@ pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
         let top = agg.top_leaked();
         let with_test = row.runs_with_test;
         let rate = (with_test > 0).then(|| round4(agg.runs as f64 / with_test as f64));
-        let mut cells: Vec<Cell<'_>> = key
-            .group
-            .iter()
-            .map(|g| Cell::Text(Some(g.as_str())))
-            .collect();
+        // the row's own method, else the one its test's methods failed in most
+        let method = agg.top_method().or(row.failing_method);
+        let repro = repro(&Finding {
+            test: key.test,
+            kind: key.kind,
+            method,
+            timeout_s: agg.timeout_s,
+        });
+        let mut cells: Vec<Cell<'_>> = key.group.iter().map(|&g| Cell::Text(Some(g))).collect();
         cells.extend([
             Cell::Text(Some(key.test)),
             Cell::Text(Some(key.kind.as_str())),
@@ -109,6 +116,8 @@ pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
             text(&last_seen),
             text(&first_at),
             text(&top),
+            Cell::Text(agg.top_reason()),
+            text(&repro),
         ]);
         doc.row(&cells).map_err(OutputError)?;
     }

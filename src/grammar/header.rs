@@ -48,6 +48,16 @@ pub struct RunMode {
     pub workers: Option<u64>,
     /// `None` when the line does not say (M1/M2, or `--forever`).
     pub tests: Option<u64>,
+    /// The per-test `(timeout: 20 min, …)`, in seconds.
+    pub timeout_s: Option<u64>,
+}
+
+/// The `(timeout: 20 min, worker timeout: 25 min)` tail of an M line: the per-test timeout.
+fn timeout_tail(tail: &[u8]) -> Option<u64> {
+    let at = memchr::memmem::find(tail, b"(timeout: ")?;
+    let value = &tail[at + b"(timeout: ".len()..];
+    let end = value.iter().position(|&b| b == b',' || b == b')')?;
+    super::util::duration_seconds(&value[..end]).map(|s| s as u64)
 }
 
 /// `\d+\.\d+\.\d+\S*`: three dotted numbers, anything after the third.
@@ -294,10 +304,11 @@ fn parallel_mode(i: &[u8]) -> IResult<&[u8], RunMode> {
         alt((tag(" child process"), tag(" worker process"))),
         rest,
     )
-        .map(|(prefix, tests, workers, _, _)| RunMode {
+        .map(|(prefix, tests, workers, _, tail)| RunMode {
             prefix,
             workers: Some(workers),
             tests,
+            timeout_s: timeout_tail(tail),
         })
         .parse(i)
 }
@@ -309,15 +320,16 @@ fn sequential_mode(i: &[u8]) -> IResult<&[u8], RunMode> {
         delimited(tag("Run "), tests_count, tag(" sequentially")),
         rest,
     )
-        .map(|(prefix, tests, _)| RunMode {
+        .map(|(prefix, tests, tail)| RunMode {
             prefix,
             workers: None,
             tests,
+            timeout_s: timeout_tail(tail),
         })
         .parse(i)
 }
 
-/// M1–M4, with or without PREFIX. The `(timeout: …)` tail is not needed and not checked.
+/// M1–M4, with or without PREFIX, and the per-test timeout of their `(timeout: …)` tail.
 pub fn run_mode_line(i: &[u8]) -> IResult<&[u8], RunMode> {
     alt((parallel_mode, sequential_mode)).parse(i)
 }
@@ -508,11 +520,14 @@ mod tests {
     fn m1_to_m4() {
         let m = mode("0:00:00 load avg: 1.10 Run tests in parallel using 4 child processes (timeout: 20 min, worker timeout: 25 min)").unwrap();
         assert_eq!(
-            (m.workers, m.tests, m.prefix.map(|p| p.elapsed)),
-            (Some(4), None, Some(0))
+            (m.workers, m.tests, m.prefix.map(|p| p.elapsed), m.timeout_s),
+            (Some(4), None, Some(0), Some(1200))
         );
         let m = mode("Run tests in parallel using 2 child processes").unwrap();
-        assert_eq!((m.workers, m.prefix), (Some(2), None));
+        assert_eq!((m.workers, m.prefix, m.timeout_s), (Some(2), None, None));
+        let m =
+            mode("0:00:00 load avg: 0.52 Run tests sequentially (timeout: 3 hour 15 min)").unwrap();
+        assert_eq!(m.timeout_s, Some(11700));
         let m = mode("Run tests sequentially").unwrap();
         assert_eq!(m.workers, None);
         let m =

@@ -9,6 +9,7 @@ pub mod refleak;
 pub mod rerun;
 pub mod summary;
 pub mod test_line;
+pub mod traceback;
 pub mod unittest;
 pub mod util;
 pub mod warning;
@@ -172,7 +173,10 @@ fn digit_line(line: &[u8]) -> Option<LineKind<'_>> {
         }
         .or_else(|| count_line(line));
     }
-    count_line(line)
+    // `2.22s ok`: a status with 3.12+'s duration, alone on its line
+    count_line(line).or_else(|| {
+        unittest::method_status(line).map(|s| LineKind::Unittest(unittest::UnittestLine::Status(s)))
+    })
 }
 
 /// A summary count (`2 tests failed:`) or a refleak ruler (`123456`).
@@ -213,6 +217,10 @@ fn classify_once(line: &[u8]) -> LineKind<'_> {
         ),
         b' ' if line.starts_with(b"    ") => first(line, summary::list_line.map(LineKind::Summary)),
         b' ' if line.starts_with(b"  B") || line.starts_with(b"  A") => first(line, bare_warning),
+        // U1c: a subtest's method line, indented by two
+        b' ' if line.get(2).is_some_and(u8::is_ascii_alphabetic) && line[1] == b' ' => {
+            first(line, unittest())
+        }
         b't' | b'<' => return named_line(line),
         b'R' => first(
             line,
@@ -226,7 +234,7 @@ fn classify_once(line: &[u8]) -> LineKind<'_> {
         // `Traceback (most recent call last):` is the most common line that starts so
         b'T' if line.starts_with(b"Traceback") => None,
         b'T' => first(line, alt((summary(), crash(), header()))),
-        b'U' => first(line, header()),
+        b'U' => first(line, alt((header(), unittest()))),
         b'F' | b'E' | b'O' | b'N' | b'-' => first(line, alt((crash(), unittest(), summary()))),
         b'C' | b'S' => first(line, crash()),
         b'D' | b'r' => first(line, alt((bare_warning, heartbeat))),
@@ -237,7 +245,9 @@ fn classify_once(line: &[u8]) -> LineKind<'_> {
             value(LineKind::BuildbotEnd, test_line::buildbot_end_line),
         ),
         b'A' if line.starts_with(b"All ") || line.starts_with(b"Ask ") => first(line, summary()),
-        b'e' if line.starts_with(b"expected ") => first(line, summary()),
+        b'e' if line.starts_with(b"expected ") => first(line, alt((summary(), unittest()))),
+        // a method's status alone on its line (the test printed after ` ... `)
+        b'o' | b'u' | b's' if unittest::method_status(line).is_some() => first(line, unittest()),
         b'+' => first(line, header()),
         _ => None,
     };
@@ -245,10 +255,19 @@ fn classify_once(line: &[u8]) -> LineKind<'_> {
         return kind;
     }
     // a test name need not start with `test`: the verdict and T1 forms for any name
-    if first_byte.is_ascii_alphabetic() || first_byte == b'_' {
-        return named_line(line);
+    let kind = if first_byte.is_ascii_alphabetic() || first_byte == b'_' {
+        named_line(line)
+    } else {
+        LineKind::Other
+    };
+    match kind {
+        // U1b: a docstring's line ends with the method's status
+        LineKind::Other => match unittest::trailing_status(line) {
+            Some(s) => LineKind::Unittest(unittest::UnittestLine::Status(s)),
+            None => LineKind::Other,
+        },
+        kind => kind,
     }
-    LineKind::Other
 }
 
 /// Lines that start with a test name: T1–T4, R4, bare W9, the last sequential verdict. Most

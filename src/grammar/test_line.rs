@@ -15,8 +15,8 @@ use nom::{
 pub enum TestLine<'a> {
     /// T1 `test_syslog skipped -- No module named 'syslog'`
     Skipped { test: &'a [u8], reason: &'a [u8] },
-    /// T2 `test test_x failed -- Traceback …` / `test test_x failed`
-    Failed { test: &'a [u8] },
+    /// T2 `test test_x failed -- Traceback …` / `test test_x failed` (an empty message)
+    Failed { test: &'a [u8], message: &'a [u8] },
     /// T3 `test test_x crashed -- …`
     Crashed { test: &'a [u8], message: &'a [u8] },
     /// T4 `test test_x produced unexpected output:` (2.7)
@@ -32,10 +32,12 @@ fn skipped(i: &[u8]) -> IResult<&[u8], TestLine<'_>> {
 fn failed_or_crashed(i: &[u8]) -> IResult<&[u8], TestLine<'_>> {
     let (i, test) = preceded(tag("test "), test_name).parse(i)?;
     alt((
-        value(
-            TestLine::Failed { test },
-            (tag(" failed"), opt((tag(" -- "), rest))),
-        ),
+        preceded(tag(" failed"), opt(preceded(tag(" -- "), rest))).map(|message| {
+            TestLine::Failed {
+                test,
+                message: message.unwrap_or_default(),
+            }
+        }),
         preceded(tag(" crashed -- "), rest).map(|message| TestLine::Crashed { test, message }),
         value(
             TestLine::UnexpectedOutput { test },
@@ -85,11 +87,17 @@ mod tests {
         );
         assert_eq!(
             t("test test_x failed -- Traceback (most recent call last):"),
-            Some(TestLine::Failed { test: b"test_x" })
+            Some(TestLine::Failed {
+                test: b"test_x",
+                message: b"Traceback (most recent call last):"
+            })
         );
         assert_eq!(
             t("test test_x failed"),
-            Some(TestLine::Failed { test: b"test_x" })
+            Some(TestLine::Failed {
+                test: b"test_x",
+                message: b""
+            })
         );
         assert_eq!(
             t("test test_x crashed -- <type 'exceptions.ImportError'>: No module named foo"),

@@ -3,10 +3,12 @@
 //! for its values), and the progress counter. It changes line by line; the facts it leads
 //! to are kept in `RunState`.
 
+use super::reasons::Reading;
 use crate::grammar::prefix::Prefix;
 use crate::grammar::progress::ProgressLine;
 use crate::grammar::summary::ListKind;
-use crate::run::Phase;
+use crate::grammar::unittest::MethodStatus;
+use crate::run::{Event, Phase};
 
 /// The passes of a run, in the order they come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -133,6 +135,46 @@ impl Counter {
     }
 }
 
+/// The method a method line opened, until its status comes.
+#[derive(Debug, Clone)]
+pub struct OpenMethod {
+    /// Its description (DESC), as a U2 block would repeat it.
+    pub desc: String,
+    /// `Class.test_m`.
+    pub method: Option<String>,
+}
+
+/// What method lines said (§10): the module that owns the output where no progress line
+/// does (a fragment, a `-v` run), and the method running until its status comes.
+#[derive(Debug, Default)]
+pub struct UnitOwner {
+    pub module: Option<String>,
+    pub open: Option<OpenMethod>,
+    /// The last `Ran N tests` said N was 0.
+    pub ran_none: bool,
+}
+
+impl UnitOwner {
+    /// No method line was read in the output being read.
+    pub fn is_idle(&self) -> bool {
+        self.module.is_none() && self.open.is_none()
+    }
+
+    pub fn open_method(&self) -> Option<&str> {
+        self.open.as_ref().and_then(|m| m.method.as_deref())
+    }
+}
+
+/// A method whose status said it failed, waiting for its U2 block and the reason in it.
+#[derive(Debug)]
+pub struct FailedMethod {
+    pub desc: String,
+    pub method: Option<String>,
+    pub status: MethodStatus,
+    pub test: Option<String>,
+    pub line: u64,
+}
+
 /// The reader's position in the run.
 #[derive(Debug, Default)]
 pub struct Cursor {
@@ -145,6 +187,17 @@ pub struct Cursor {
     pub pending_modified: Option<PendingModified>,
     /// The last test of a sequential run, silent when the summary began, and that line.
     pub silent_last: Option<(String, u64)>,
+    /// What method lines said in the output being read.
+    pub unit: UnitOwner,
+    /// Methods that failed and wait for their U2 block.
+    pub failed_methods: Vec<FailedMethod>,
+    /// A traceback or faulthandler dump being read for its reason.
+    pub reading: Reading,
+    /// Outcome events of the test whose output is being read: its reason may come after them.
+    pub held: Vec<Event>,
+    /// In a sequential run, the test a warning named while no progress line had: the one
+    /// that was running, in a log that begins in the middle of it.
+    pub running_hint: Option<String>,
 }
 
 impl Cursor {
@@ -154,6 +207,17 @@ impl Cursor {
 
     pub fn owner_test(&self) -> Option<&str> {
         self.owner.as_ref().map(|o| o.test.as_str())
+    }
+
+    /// Which owner (by the line its output began): a different value is another test's output.
+    pub fn owner_since(&self) -> Option<u64> {
+        self.owner.as_ref().map(|o| o.since)
+    }
+
+    /// The test the output being read belongs to: its progress line's, else the module of
+    /// the last method line.
+    pub fn output_test(&self) -> Option<&str> {
+        self.owner_test().or(self.unit.module.as_deref())
     }
 
     pub fn set_owner(&mut self, test: &[u8], since: u64, prefix: Option<Prefix>) {

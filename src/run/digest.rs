@@ -1,6 +1,6 @@
-//! A run's events folded as they come, for `stats` and `runs`: per (test, kind, resource) how
-//! many, the first and last line, and what leaked. Memory grows with the distinct keys of the
-//! run, not with its events: ten million identical warnings are one entry.
+//! A run's events folded as they come, for `stats`: per (test, kind, resource, method,
+//! reason key) how many, the first and last line, and what leaked. Memory grows with the
+//! distinct keys of the run, not with its events: ten million identical warnings are one entry.
 
 use super::event::Event;
 use crate::kind::Kind;
@@ -14,10 +14,28 @@ pub struct KeyDigest {
     pub last_line: u64,
     /// Leaked objects (`top_leaked`) and how many times each leaked.
     pub leaked: BTreeMap<String, u64>,
+    /// The longest faulthandler timeout its events printed, in seconds.
+    pub timeout_s: Option<u64>,
 }
 
-/// (test, kind, resource) as the events say them (`None` where they say nothing).
-pub type DigestKey = (Option<String>, Kind, Option<String>);
+/// What sets one event apart from another in `stats`, as the events say it (`None` where
+/// they say nothing).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DigestKey {
+    pub test: Option<String>,
+    pub kind: Kind,
+    pub resource: Option<String>,
+    pub method: Option<String>,
+    pub reason_key: Option<String>,
+}
+
+/// `0:15:00` (a `Timeout (…)!` event's detail) in seconds.
+fn clock_seconds(clock: &str) -> Option<u64> {
+    let clock = clock.split('.').next()?;
+    clock
+        .split(':')
+        .try_fold(0u64, |acc, part| Some(acc * 60 + part.parse::<u64>().ok()?))
+}
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RunDigest {
@@ -28,7 +46,13 @@ pub struct RunDigest {
 impl RunDigest {
     pub fn add(&mut self, e: &Event) {
         self.events += 1;
-        let key = (e.test.clone(), e.kind, e.resource.clone());
+        let key = DigestKey {
+            test: e.test.clone(),
+            kind: e.kind,
+            resource: e.resource.clone(),
+            method: e.method.clone(),
+            reason_key: e.reason_key.clone(),
+        };
         let d = self.keys.entry(key).or_insert_with(|| KeyDigest {
             first_line: e.line,
             last_line: e.line,
@@ -37,6 +61,12 @@ impl RunDigest {
         d.events += 1;
         d.first_line = d.first_line.min(e.line);
         d.last_line = d.last_line.max(e.line);
+        if e.kind == Kind::Timeout
+            && let crate::run::Detail::Text(clock) = &e.detail
+            && let Some(s) = clock_seconds(clock)
+        {
+            d.timeout_s = d.timeout_s.max(Some(s));
+        }
         for (object, n) in e.leaked_objects() {
             match d.leaked.get_mut(object) {
                 Some(total) => *total += n,
@@ -53,16 +83,6 @@ impl RunDigest {
             d.add(e);
         }
         d
-    }
-
-    /// The keys in a fixed order (test, kind, resource), for what depends on order.
-    pub fn sorted(&self) -> Vec<(&DigestKey, &KeyDigest)> {
-        let mut v: Vec<_> = self.keys.iter().collect();
-        v.sort_unstable_by(|a, b| {
-            let (ka, kb) = (a.0, b.0);
-            (&ka.0, ka.1.as_str(), &ka.2).cmp(&(&kb.0, kb.1.as_str(), &kb.2))
-        });
-        v
     }
 }
 
@@ -89,7 +109,25 @@ mod tests {
             Some("test_a".into()),
         ));
         assert_eq!((d.events, d.keys.len()), (4, 2));
-        let k = &d.keys[&(Some("test_a".into()), Kind::Unraisable, None)];
+        let key = DigestKey {
+            test: Some("test_a".into()),
+            kind: Kind::Unraisable,
+            resource: None,
+            method: None,
+            reason_key: None,
+        };
+        let k = &d.keys[&key];
         assert_eq!((k.events, k.first_line, k.last_line), (3, 3, 9));
+    }
+
+    #[test]
+    fn timeouts_are_read_in_seconds() {
+        assert_eq!(clock_seconds("0:15:00"), Some(900));
+        assert_eq!(clock_seconds("1:00:00.000123"), Some(3600));
+        assert_eq!(clock_seconds("soon"), None);
+        let mut e = Event::new(1, Phase::Main, Kind::Timeout, Some("test_a".into()));
+        e.detail = crate::run::Detail::Text("0:20:00".into());
+        let d = RunDigest::from_events([&e]);
+        assert_eq!(d.keys.values().next().unwrap().timeout_s, Some(1200));
     }
 }

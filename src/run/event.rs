@@ -41,10 +41,16 @@ pub struct Event {
     pub line: u64,
     pub phase: Phase,
     pub test: Option<String>,
+    /// `Class.test_method` the event happened in, when a method line says.
+    pub method: Option<String>,
     pub kind: Kind,
     pub resource: Option<String>,
     pub count: Option<i64>,
     pub detail: Detail,
+    /// Why: the exception line that ends the traceback, or what faulthandler said and where.
+    pub reason: Option<String>,
+    /// `reason` with numbers, addresses, paths and temporary names masked.
+    pub reason_key: Option<String>,
     /// The line this came from was longer than `LINE_CAP` and was cut.
     pub is_cut: bool,
     /// Seconds from the line's ELAPSED prefix.
@@ -61,14 +67,29 @@ impl Event {
             line,
             phase,
             test,
+            method: None,
             kind,
             resource: None,
             count: None,
             detail: Detail::None,
+            reason: None,
+            reason_key: None,
             is_cut: false,
             elapsed: None,
             load_avg: None,
             running: None,
+        }
+    }
+
+    /// Say why, unless something already did: the reason as kept, and its key.
+    pub fn give_reason(&mut self, reason: Option<&str>) {
+        if self.reason.is_some() || !self.kind.carries_reason() {
+            return;
+        }
+        if let Some(r) = reason {
+            let r = crate::reason::fit_reason(r);
+            self.reason_key = Some(crate::reason::reason_key(&r));
+            self.reason = Some(r);
         }
     }
 

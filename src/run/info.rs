@@ -33,6 +33,10 @@ pub struct RunInfo {
     pub flaky: u64,
     /// The final `Tests result:`/`Result:` state, else the last `== Tests result: … ==`.
     pub result: Option<String>,
+    /// The per-test timeout its M line announced, in seconds.
+    pub timeout_s: Option<u64>,
+    /// The `reason_key` its events said most often.
+    pub top_reason: Option<String>,
     /// `Total duration:`, else the last ELAPSED seen.
     pub duration_s: Option<f64>,
     /// The final result line was seen: the run was not cut short.

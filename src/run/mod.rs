@@ -15,9 +15,11 @@ pub mod events;
 pub mod info;
 mod nested;
 mod outcomes;
+mod reasons;
 mod results;
 mod state;
 mod summary;
+mod verbose;
 mod warnings;
 
 use cursor::{Cursor, Stage};
@@ -28,7 +30,7 @@ use nested::{NestedBuffer, Opener};
 use state::RunState;
 pub use state::{Keep, RunEvents};
 
-use crate::grammar::{self, LineKind, header::HeaderLine, unittest::UnittestLine};
+use crate::grammar::{self, LineKind, header::HeaderLine};
 use crate::input::lines::{Flow, Line};
 use crate::kind::Kind;
 use crate::leak::Rules;
@@ -133,10 +135,17 @@ impl<'r, F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'r, F> {
         if self.nested.is_some() {
             return self.push_aside(number, line, raw);
         }
+        // a traceback or a faulthandler dump being read for its reason takes its lines
+        if self.cursor.reading.is_open() && self.read_reason(line) {
+            return self.run.touch(number, false);
+        }
+        let owner = self.cursor.owner_since();
         // most lines are test output: nothing to do unless a warning or a list is open. An
-        // indented line (a traceback) can only be a printlist item or a `Before:`/`After:`
-        // value, so while neither is open it is not even classified.
-        let idle = self.cursor.pending_modified.is_none() && self.cursor.list.is_none();
+        // indented line (a traceback) can only be a printlist item, a `Before:`/`After:`
+        // value or a subtest's method line, so while none can come it is not even classified.
+        let idle = self.cursor.pending_modified.is_none()
+            && self.cursor.list.is_none()
+            && self.cursor.unit.is_idle();
         if !(idle && matches!(line.first(), Some(b' ' | b'\t'))) {
             let (line, kind) = self.classify(line, raw);
             if !(idle && matches!(kind, LineKind::Other | LineKind::Blank)) {
@@ -144,6 +153,12 @@ impl<'r, F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'r, F> {
             }
         }
         if self.nested.is_none() {
+            if self.cursor.owner_since() != owner {
+                // another test's output begins
+                self.end_unit();
+                self.cursor.running_hint = None;
+            }
+            self.release_held(false);
             self.run.touch(number, false);
         }
     }
@@ -202,12 +217,10 @@ impl<'r, F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'r, F> {
             LineKind::Refleak(r) => self.refleak(number, r),
             LineKind::Rerun(r) => self.rerun(number, r),
             LineKind::Summary(s) => self.summary(number, s),
-            LineKind::Crash(c) => self.crash(number, c),
+            LineKind::Crash(c) => self.crash(number, line, c),
             LineKind::BuildbotEnd => self.end_run(false),
-            LineKind::Unittest(UnittestLine::Result { outcome, .. }) => {
-                self.unittest_result(number, outcome)
-            }
-            LineKind::Blank | LineKind::Unittest(_) | LineKind::Other => {}
+            LineKind::Unittest(u) => self.unittest(number, u),
+            LineKind::Blank | LineKind::Other => {}
         }
     }
 
@@ -247,6 +260,8 @@ impl<'r, F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'r, F> {
     /// `complete`: its final result line was read.
     fn end_run(&mut self, complete: bool) {
         self.flush_modified();
+        self.stop_reading();
+        self.end_unit();
         if !complete {
             self.crashed_in_window();
         }
@@ -254,6 +269,7 @@ impl<'r, F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'r, F> {
             self.apply_hints();
         }
         self.settle_silent_last();
+        self.release_held(true);
         let next = self.run.next();
         let run = std::mem::replace(&mut self.run, next);
         let cursor = std::mem::take(&mut self.cursor);

@@ -4,13 +4,17 @@
 
 use super::cursor::{Mode, Stage};
 use super::nested::Opener;
+use super::reasons::{Explains, Reading, TracebackReader};
+use super::results::ReasonFrom;
 use super::{Detail, Event, Flow, Phase, RunBuilder, RunEvents, RunInfo, text};
+use crate::grammar::traceback::{exception_line, is_traceback_start};
 use crate::grammar::{
     header::RunMode,
     prefix::Prefix,
     progress::{Outcome, ProgressLine, Verdict, running_tests},
     test_line::TestLine,
 };
+use crate::kind::Kind;
 
 /// What a result line says besides the outcome.
 #[derive(Debug, Default)]
@@ -58,7 +62,8 @@ impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
         e.elapsed = said.prefix.map(|p| p.elapsed);
         e.load_avg = said.prefix.and_then(|p| p.load_avg);
         e.running = said.running;
-        self.push_event(e);
+        e.is_cut |= self.line_is_cut;
+        self.hold_outcome(e);
     }
 
     /// A verdict line's outcome, in the current phase.
@@ -202,21 +207,36 @@ impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
         }
     }
 
-    /// T1–T4: the test's main-phase outcome when nothing else gives one.
+    /// T1–T4: the test's main-phase outcome when nothing else gives one. T2/T3 say why: the
+    /// traceback that follows, or (2.7) the exception on the line itself.
     pub(super) fn test_line(&mut self, number: u64, t: TestLine<'_>) {
-        let (test, outcome) = match t {
-            TestLine::Skipped { test, .. } => (test, Outcome::Skipped),
-            TestLine::Failed { test }
-            | TestLine::Crashed { test, .. }
-            | TestLine::UnexpectedOutput { test } => (test, Outcome::Failed),
+        let (test, outcome, message) = match t {
+            TestLine::Skipped { test, .. } => (test, Outcome::Skipped, &b""[..]),
+            TestLine::Failed { test, message } | TestLine::Crashed { test, message } => {
+                (test, Outcome::Failed, message)
+            }
+            TestLine::UnexpectedOutput { test } => (test, Outcome::Failed, &b""[..]),
         };
-        if self.cursor.phase() == Phase::Main {
-            self.run.results_mut().hint(&text(test), outcome, number);
+        let (name, phase) = (text(test), self.cursor.phase());
+        if is_traceback_start(message) {
+            let explains = Explains::Test {
+                test: name.clone(),
+                phase,
+            };
+            self.start_reading(Reading::Traceback(TracebackReader::in_frames(explains)));
+        } else if let Some(exception) = exception_line(message) {
+            self.run
+                .results_mut()
+                .note_reason(&name, phase, ReasonFrom::Traceback, &exception);
+        }
+        if phase == Phase::Main {
+            self.run.results_mut().hint(&name, outcome, number);
         }
     }
 
     /// A crash kills a sequential regrtest: the log ends inside the test's window, after
-    /// faulthandler's dump, with no verdict. That test crashed.
+    /// faulthandler's dump, with no verdict. That test crashed, or timed out when what
+    /// faulthandler said was a `Timeout` (it exits the process then).
     pub(super) fn crashed_in_window(&mut self) {
         if self.cursor.mode.is_parallel() {
             return;
@@ -227,9 +247,14 @@ impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
         if self.has_outcome(&owner.test) {
             return;
         }
-        if let Some(line) = self.run.last_fatal_of(&owner.test, owner.since) {
+        if let Some((line, kind)) = self.run.last_fatal_of(&owner.test, owner.since) {
+            let outcome = if kind == Kind::Timeout {
+                Outcome::TimedOut
+            } else {
+                Outcome::Crashed
+            };
             let phase = self.cursor.phase();
-            self.record_outcome(line, owner.test, Outcome::Crashed, phase, Said::default());
+            self.record_outcome(line, owner.test, outcome, phase, Said::default());
         }
     }
 }

@@ -5,6 +5,47 @@ use super::event::{Detail, Event, Phase};
 use crate::grammar::{prefix::Prefix, progress::Outcome};
 use crate::kind::Kind;
 
+/// What said why a test failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReasonFrom {
+    /// A traceback: after T2/T3, or in a method's U2 block.
+    Traceback,
+    /// faulthandler: `Timeout (…)!`, `Fatal Python error: …`, and where.
+    Faulthandler,
+}
+
+/// Why a test failed in one phase, by what said so; the first of each kind is kept.
+#[derive(Debug, Default)]
+struct Reasons {
+    traceback: Option<String>,
+    faulthandler: Option<String>,
+}
+
+/// At most this many methods are remembered per test and list, for `method_flaky`.
+const METHODS_MAX: usize = 256;
+
+/// What a run said of a test's methods, for `method_flaky`.
+#[derive(Debug, Default)]
+struct MethodNotes {
+    /// `Class.test_m` that failed in the main phase, and why.
+    failed_main: Vec<(String, Option<String>)>,
+    /// The names a re-run matched (`matching: test_a, test_b`): what failed before.
+    matching: Vec<String>,
+    /// `Class.test_m` that passed in the re-run, and where.
+    passed_rerun: Vec<(String, u64)>,
+}
+
+/// The name of a method without its class.
+fn bare_method(method: &str) -> &str {
+    method.rsplit('.').next().unwrap_or(method)
+}
+
+fn push_capped<T>(v: &mut Vec<T>, item: T) {
+    if v.len() < METHODS_MAX {
+        v.push(item);
+    }
+}
+
 /// What the lines of a run said about one test file.
 #[derive(Debug, Default)]
 struct TestState {
@@ -22,6 +63,15 @@ struct TestState {
     /// A pass no line said, in each phase (main, re-run): the next progress line came and
     /// the test had no verdict. Any verdict, list or hint that says otherwise wins.
     silent_pass: [Option<(u64, Option<Prefix>)>; 2],
+    /// Why it failed, in each phase; boxed, as most tests pass.
+    reasons: [Option<Box<Reasons>>; 2],
+    methods: Option<Box<MethodNotes>>,
+}
+
+impl TestState {
+    fn methods(&mut self) -> &mut MethodNotes {
+        self.methods.get_or_insert_default()
+    }
 }
 
 fn slot(phase: Phase) -> usize {
@@ -132,6 +182,83 @@ impl TestResults {
         }
     }
 
+    /// A re-run ran no test at all (3.9–3.11.2 keep the previous re-run's `--match`): no
+    /// pass, so not flaky.
+    pub fn rerun_ran_no_tests(&mut self, name: &str, line: u64) {
+        let t = self.test(name);
+        if t.rerun.is_none() {
+            t.rerun_tentative = Some((Outcome::RanNoTests, line));
+        }
+    }
+
+    /// Was `name` announced for a re-run?
+    pub fn was_rerun(&self, name: &str) -> bool {
+        self.tests
+            .get(name)
+            .is_some_and(|t| t.rerun_marked.is_some() || t.rerun.is_some())
+    }
+
+    /// Why `name` failed in `phase`, as `from` said; the first such reason stays.
+    pub fn note_reason(&mut self, name: &str, phase: Phase, from: ReasonFrom, reason: &str) {
+        let reasons = self.test(name).reasons[slot(phase)].get_or_insert_default();
+        let kept = match from {
+            ReasonFrom::Traceback => &mut reasons.traceback,
+            ReasonFrom::Faulthandler => &mut reasons.faulthandler,
+        };
+        kept.get_or_insert_with(|| reason.to_string());
+    }
+
+    /// The reason for an event of `kind` of `name` in `phase`: a crash or timeout by what
+    /// faulthandler said, a failure by its traceback, each else by the other; `flaky` by the
+    /// main phase's failure.
+    pub fn reason_for(&self, name: &str, phase: Phase, kind: Kind) -> Option<&str> {
+        let t = self.tests.get(name)?;
+        let phase = if kind == Kind::Flaky {
+            Phase::Main
+        } else {
+            phase
+        };
+        let r = t.reasons[slot(phase)].as_deref()?;
+        let main_kind = match kind {
+            Kind::Flaky => t.main.map_or(Kind::Failed, Outcome::kind),
+            k => k,
+        };
+        let (first, second) = match main_kind {
+            Kind::Crashed | Kind::TimedOut => (&r.faulthandler, &r.traceback),
+            _ => (&r.traceback, &r.faulthandler),
+        };
+        first.as_deref().or(second.as_deref())
+    }
+
+    /// A method of `name` failed in the main phase.
+    pub fn method_failed(&mut self, name: &str, method: &str, reason: Option<&str>) {
+        let notes = self.test(name).methods();
+        if !notes.failed_main.iter().any(|(m, _)| m == method) {
+            push_capped(
+                &mut notes.failed_main,
+                (method.to_string(), reason.map(str::to_string)),
+            );
+        }
+    }
+
+    /// The re-run of `name` matched these method names.
+    pub fn rerun_matching<'n>(&mut self, name: &str, methods: impl Iterator<Item = &'n str>) {
+        let notes = self.test(name).methods();
+        for m in methods {
+            if !notes.matching.iter().any(|known| known == m) {
+                push_capped(&mut notes.matching, m.to_string());
+            }
+        }
+    }
+
+    /// A method of `name` passed in the re-run.
+    pub fn method_passed_in_rerun(&mut self, name: &str, method: &str, line: u64) {
+        let notes = self.test(name).methods();
+        if !notes.passed_rerun.iter().any(|(m, _)| m == method) {
+            push_capped(&mut notes.passed_rerun, (method.to_string(), line));
+        }
+    }
+
     pub fn failed_again(&mut self, name: &str) {
         self.test(name).failed_again = true;
     }
@@ -160,7 +287,14 @@ impl TestResults {
             {
                 let mut e = Event::new(line, Phase::Rerun, Kind::Flaky, Some(name.clone()));
                 e.detail = Detail::Text(format!("{} then passed", main.kind()));
+                e.give_reason(self.reason_for(name, Phase::Main, Kind::Flaky));
                 derived.push(e);
+            }
+            if let Some(notes) = &t.methods {
+                let test_reason = self.reason_for(name, Phase::Main, Kind::Failed);
+                for e in method_flakes(name, notes, test_reason) {
+                    derived.push(e);
+                }
             }
         }
     }
@@ -238,10 +372,15 @@ impl TestResults {
             if t.main.is_none() {
                 t.main = Some(Outcome::Failed);
                 let marked = t.rerun_marked.unwrap_or(concluded);
-                let e = Event::new(marked, Phase::Main, Kind::Failed, Some(name.clone()));
+                let mut e = Event::new(marked, Phase::Main, Kind::Failed, Some(name.clone()));
+                e.give_reason(self.reason_for(&name, Phase::Main, Kind::Failed));
                 derived.push(e);
             }
-            derived.push(Event::new(line, Phase::Rerun, outcome.kind(), Some(name)));
+            let mut e = Event::new(line, Phase::Rerun, outcome.kind(), Some(name));
+            if let Some(test) = e.test.as_deref() {
+                e.give_reason(self.reason_for(test, Phase::Rerun, outcome.kind()));
+            }
+            derived.push(e);
         }
     }
 
@@ -265,6 +404,35 @@ impl TestResults {
         }
         tally
     }
+}
+
+/// Methods that failed in the main phase (or that the re-run matched) and passed in the
+/// re-run: `method_flaky`, whatever became of the test file as a whole.
+/// Without a reason of its own, a method gets its test's main-phase reason.
+fn method_flakes<'a>(
+    test: &'a str,
+    notes: &'a MethodNotes,
+    test_reason: Option<&'a str>,
+) -> impl Iterator<Item = Event> + 'a {
+    notes.passed_rerun.iter().filter_map(move |(method, line)| {
+        let failed = notes.failed_main.iter().find(|(m, _)| m == method);
+        let matched = notes
+            .matching
+            .iter()
+            .any(|m| m == bare_method(method) || m == method);
+        if failed.is_none() && !matched {
+            return None;
+        }
+        let mut e = Event::new(
+            *line,
+            Phase::Rerun,
+            Kind::MethodFlaky,
+            Some(test.to_string()),
+        );
+        e.method = Some(method.clone());
+        e.give_reason(failed.and_then(|(_, r)| r.as_deref()).or(test_reason));
+        Some(e)
+    })
 }
 
 #[cfg(test)]

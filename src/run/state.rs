@@ -73,8 +73,10 @@ pub struct RunState {
     events: EventStore,
     event_count: u64,
     flaky: u64,
-    /// The latest `fatal_error` or `timeout`: its line and test.
-    last_fatal: Option<(u64, Option<String>)>,
+    /// The latest `fatal_error` or `timeout`: its line, test and kind.
+    last_fatal: Option<(u64, Option<String>, Kind)>,
+    /// How often each `reason_key` came, and its first line (`top_reason`).
+    reasons: hashbrown::HashMap<String, (u64, u64), rustc_hash::FxBuildHasher>,
     /// The lines of the run: from where it first had content to the last line read.
     first_line: Option<u64>,
     last_line: u64,
@@ -102,6 +104,7 @@ impl RunState {
             event_count: 0,
             flaky: 0,
             last_fatal: None,
+            reasons: Default::default(),
             first_line: None,
             last_line: 0,
             results: TestResults::default(),
@@ -176,9 +179,12 @@ impl RunState {
         match event.kind {
             Kind::Flaky => self.flaky += 1,
             Kind::FatalError | Kind::Timeout => {
-                self.last_fatal = Some((event.line, event.test.clone()));
+                self.last_fatal = Some((event.line, event.test.clone(), event.kind));
             }
             _ => {}
+        }
+        if let Some(key) = &event.reason_key {
+            self.count_reason(key, event.line);
         }
         match &mut self.events {
             EventStore::Events(log) => log.push(event),
@@ -187,12 +193,32 @@ impl RunState {
         }
     }
 
-    /// The line of the latest `fatal_error` or `timeout` of `test` after line `since`.
-    pub fn last_fatal_of(&self, test: &str, since: u64) -> Option<u64> {
+    /// The line and kind of the latest `fatal_error` or `timeout` of `test` after line
+    /// `since`.
+    pub fn last_fatal_of(&self, test: &str, since: u64) -> Option<(u64, Kind)> {
         match &self.last_fatal {
-            Some((line, Some(t))) if *line > since && t == test => Some(*line),
+            Some((line, Some(t), kind)) if *line > since && t == test => Some((*line, *kind)),
             _ => None,
         }
+    }
+
+    /// One more event said `key`. Distinct keys are counted up to a bound, so that a run of
+    /// endless different reasons keeps a bounded table.
+    fn count_reason(&mut self, key: &str, line: u64) {
+        const KEYS_MAX: usize = 10_000;
+        if let Some((n, _)) = self.reasons.get_mut(key) {
+            *n += 1;
+        } else if self.reasons.len() < KEYS_MAX {
+            self.reasons.insert(key.to_string(), (1, line));
+        }
+    }
+
+    /// The most frequent reason key of the run; a tie goes to the one seen first.
+    fn top_reason(&self) -> Option<String> {
+        self.reasons
+            .iter()
+            .max_by(|a, b| a.1.0.cmp(&b.1.0).then(b.1.1.cmp(&a.1.1)).then(b.0.cmp(a.0)))
+            .map(|(k, _)| k.clone())
     }
 
     /// A `== Tests result` line was read.
@@ -208,6 +234,11 @@ impl RunState {
 
     pub fn result_is_interrupted(&self) -> bool {
         self.result_is_interrupted
+    }
+
+    /// `Test suite interrupted by signal SIGINT.`
+    pub fn mark_interrupted(&mut self) {
+        self.result_is_interrupted = true;
     }
 
     /// A result state of `FIRST then SECOND` was read: the summary is the one after a re-run.
@@ -255,6 +286,7 @@ impl RunState {
         results.derive_at_end(summary_seen, self.rerun_concluded, |e| self.push_event(e));
         self.results = results;
         let tally = self.results.tally();
+        let top_reason = self.top_reason();
         let info = RunInfo {
             run,
             python: self.python,
@@ -280,6 +312,8 @@ impl RunState {
             rerun: tally.rerun,
             flaky: self.flaky,
             result: self.result,
+            top_reason,
+            timeout_s: self.announced.and_then(|m| m.timeout_s),
             duration_s: self.duration.or(counter.last_elapsed.map(|s| s as f64)),
             complete,
             first_line: self.first_line.unwrap_or(0),

@@ -40,9 +40,14 @@ impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
                 self.conclude_rerun_if_over(number);
                 self.end_run(true);
             }
-            SummaryLine::Ok { .. } | SummaryLine::Interrupted => {
+            SummaryLine::Ok { .. } => {
                 self.close_main_phase(number);
                 self.cursor.owner = None;
+            }
+            SummaryLine::Interrupted => {
+                self.close_main_phase(number);
+                self.cursor.owner = None;
+                self.run.mark_interrupted();
             }
             SummaryLine::TotalDuration(secs) => self.run.set_duration(secs),
             SummaryLine::ListReason(_)
@@ -67,8 +72,13 @@ impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
     fn list_item(&mut self, number: u64, kind: ListKind, test: &str) {
         let in_rerun = self.cursor.phase() == Phase::Rerun;
         let after_rerun = self.after_rerun_summary();
+        let interrupted_here = self.was_running_when_interrupted(test);
         let results = self.run.results_mut();
         let outcome = match kind {
+            // 3.9–3.11.2 re-runs may run nothing at all: that is no pass
+            ListKind::RanNoTests if (in_rerun || after_rerun) && results.was_rerun(test) => {
+                return results.rerun_ran_no_tests(test, number);
+            }
             ListKind::Failed if in_rerun => return results.failed_again(test),
             // a lone summary after a re-run (`FAILURE then FAILURE`): still failing
             ListKind::Failed if after_rerun => {
@@ -83,6 +93,8 @@ impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
             ListKind::Skipped => Outcome::Skipped,
             ListKind::ResourceDenied => Outcome::ResourceDenied,
             ListKind::RanNoTests => Outcome::RanNoTests,
+            // the test running when Ctrl-C came is omitted too: it was interrupted
+            ListKind::Omitted if interrupted_here => Outcome::Interrupted,
             ListKind::Omitted => {
                 // never ran to the end (Ctrl-C, --failfast): no result
                 return self.cursor.forget_silent_last(test);
@@ -103,6 +115,17 @@ impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
         );
     }
 
+    /// A sequential run was interrupted while `test` ran: its window was open (or, in a log
+    /// that begins in its middle, a warning named it) and it got no result.
+    fn was_running_when_interrupted(&self, test: &str) -> bool {
+        let running = self.cursor.silent_last.as_ref().map(|(t, _)| t.as_str());
+        let running = running.or(self.cursor.running_hint.as_deref());
+        self.run.result_is_interrupted()
+            && !self.cursor.mode.is_parallel()
+            && running == Some(test)
+            && !self.run.results().has_outcome(test, Phase::Main)
+    }
+
     pub(super) fn rerun(&mut self, number: u64, r: RerunLine<'_>) {
         match r {
             RerunLine::Start { prefix, count } => {
@@ -117,7 +140,11 @@ impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
                 self.cursor.owner = None;
                 self.cursor.counter.last_index = None;
             }
-            RerunLine::Test { prefix, test, .. } => {
+            RerunLine::Test {
+                prefix,
+                test,
+                matching,
+            } => {
                 self.cursor.counter.note(prefix);
                 if self.cursor.phase() == Phase::Main {
                     self.close_main_phase(number);
@@ -125,7 +152,13 @@ impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
                 }
                 // ≤3.11.5 re-runs in the main process: this line opens the test's output
                 self.cursor.set_owner(test, number, prefix);
-                self.run.results_mut().mark_rerun(&text(test), number);
+                let name = text(test);
+                let results = self.run.results_mut();
+                results.mark_rerun(&name, number);
+                if let Some(m) = matching {
+                    let m = String::from_utf8_lossy(m);
+                    results.rerun_matching(&name, m.split(", ").map(str::trim));
+                }
             }
             RerunLine::NotSupported => {}
         }
@@ -141,6 +174,8 @@ impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
             return;
         };
         let outcome = match outcome {
+            // `Ran 0 tests` then `OK` (before 3.12 said `NO TESTS RAN`)
+            UnittestOutcome::Ok if self.cursor.unit.ran_none => Outcome::RanNoTests,
             UnittestOutcome::Ok => Outcome::Passed,
             UnittestOutcome::NoTestsRan => Outcome::RanNoTests,
             UnittestOutcome::Failed => Outcome::Failed,

@@ -3,26 +3,41 @@
 //! `Before:`/`After:` lines and becomes the difference between them.
 
 use super::cursor::PendingModified;
+use super::reasons::{DumpReader, Reading};
 use super::{Detail, Event, Flow, RunBuilder, RunEvents, RunInfo, text};
 use crate::grammar::{crash::CrashLine, refleak::RefleakLine, warning::WarningLine};
 use crate::kind::Kind;
 
 impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
-    /// The test a warning belongs to: the one it names, else the owner of the output block.
+    /// The test a warning belongs to: the one it names, else the owner of the output (the
+    /// test of its progress line, else the module of the last method line).
     fn owner(&self, named: Option<&[u8]>) -> Option<String> {
         named
             .map(text)
-            .or_else(|| self.cursor.owner_test().map(str::to_string))
+            .or_else(|| self.cursor.output_test().map(str::to_string))
     }
 
-    /// An event of `kind` for the test `named`, or the block's owner.
+    /// An event of `kind` for the test `named`, or the output's owner, in the method running.
     fn warning_event(&self, line: u64, kind: Kind, named: Option<&[u8]>) -> Event {
-        self.event(line, kind, self.owner(named))
+        let mut e = self.event(line, kind, self.owner(named));
+        if named.is_none() || e.test.as_deref() == self.cursor.output_test() {
+            e.method = self.open_method_name();
+        }
+        e
+    }
+
+    /// A warning named `test`: in a sequential log that began in the middle of a test, the
+    /// one that was running.
+    fn note_named(&mut self, test: &[u8]) {
+        if self.cursor.owner.is_none() && !self.cursor.mode.is_parallel() {
+            self.cursor.running_hint = Some(text(test));
+        }
     }
 
     pub(super) fn warning(&mut self, number: u64, w: WarningLine<'_>) {
         let event = match w {
             WarningLine::Modified { resource, test } => {
+                self.note_named(test);
                 self.cursor.pending_modified = Some(PendingModified {
                     line: number,
                     resource: text(resource),
@@ -148,7 +163,8 @@ impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
         }
     }
 
-    pub(super) fn crash(&mut self, number: u64, c: CrashLine<'_>) {
+    /// A timeout or a fatal error: its event waits for the dump that says where.
+    pub(super) fn crash(&mut self, number: u64, line: &[u8], c: CrashLine<'_>) {
         let (kind, detail) = match c {
             CrashLine::Timeout(d) => (Kind::Timeout, d),
             CrashLine::FatalError(m) | CrashLine::WindowsFatal(m) => (Kind::FatalError, m),
@@ -156,6 +172,7 @@ impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
         };
         let mut e = self.warning_event(number, kind, None);
         e.detail = Detail::Text(text(detail));
-        self.push_event(e);
+        e.is_cut |= self.line_is_cut;
+        self.start_reading(Reading::Dump(DumpReader::new(e, text(line))));
     }
 }

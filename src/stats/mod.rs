@@ -3,12 +3,16 @@
 //! result is the same as one thread's.
 
 use crate::kind::Kind;
-use crate::run::{RunInfo, digest::RunDigest};
+use crate::run::RunInfo;
+use crate::run::digest::{DigestKey, RunDigest};
 use crate::scan::Report;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// A column to split the rows by.
+pub mod repro;
+
+/// A column to split the rows by: a run's (builder, branch, python, month) or an event's
+/// (method, reason).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum GroupBy {
     Builder,
@@ -16,6 +20,10 @@ pub enum GroupBy {
     Python,
     /// `YYYY-MM` of the run date.
     Month,
+    /// The event's `Class.test_method`.
+    Method,
+    /// The event's `reason_key`.
+    Reason,
 }
 
 impl GroupBy {
@@ -25,17 +33,34 @@ impl GroupBy {
             GroupBy::Branch => "branch",
             GroupBy::Python => "python",
             GroupBy::Month => "month",
+            GroupBy::Method => "method",
+            GroupBy::Reason => "reason",
         }
     }
 
-    fn value(self, run: &RunInfo) -> String {
+    /// Told by each event, not by its run.
+    fn is_per_event(self) -> bool {
+        matches!(self, GroupBy::Method | GroupBy::Reason)
+    }
+
+    fn run_value(self, run: &RunInfo) -> String {
         let v = match self {
             GroupBy::Builder => run.builder.clone(),
             GroupBy::Branch => run.branch.clone(),
             GroupBy::Python => run.python.clone(),
             GroupBy::Month => run.date.as_ref().map(|d| d.chars().take(7).collect()),
+            GroupBy::Method | GroupBy::Reason => None,
         };
         v.unwrap_or_default()
+    }
+
+    fn event_value(self, key: &DigestKey) -> &str {
+        let v = match self {
+            GroupBy::Method => &key.method,
+            GroupBy::Reason => &key.reason_key,
+            _ => &None,
+        };
+        v.as_deref().unwrap_or("")
     }
 }
 
@@ -45,16 +70,20 @@ type Order = (usize, u64);
 /// A row's key, with its strings interned in the `Summary` that holds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct KeyIds {
+    /// The `--group-by` values a run gives (builder, branch, python, month).
     group: u32,
+    /// The `--group-by` values an event gives (method, reason).
+    event_group: u32,
     test: u32,
     kind: Kind,
     resource: u32,
 }
 
 /// A row's key, resolved (borrowed from the summary).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Key<'a> {
-    pub group: &'a [String],
+    /// The `--group-by` values, in the order asked.
+    pub group: Vec<&'a str>,
     pub test: &'a str,
     pub kind: Kind,
     pub resource: &'a str,
@@ -72,6 +101,29 @@ pub struct Aggregate {
     pub last: Option<Order>,
     /// Leaked objects (`modified`, `dangling_*`) and how many times each leaked.
     pub leaked: BTreeMap<String, u64>,
+    /// Methods its events happened in, and how many events each.
+    pub methods: BTreeMap<String, u64>,
+    /// Reason keys its events said, and how many events each.
+    pub reasons: BTreeMap<String, u64>,
+    /// The longest timeout of its runs (faulthandler's, as printed), in seconds.
+    pub timeout_s: Option<u64>,
+}
+
+/// The key counted most often; a tie goes to the first in order.
+fn most_frequent<'a>(tally: impl IntoIterator<Item = (&'a str, u64)>) -> Option<&'a str> {
+    let mut best: Option<(&str, u64)> = None;
+    for (k, n) in tally {
+        if best.is_none_or(|(_, b)| n > b) {
+            best = Some((k, n));
+        }
+    }
+    best.map(|(k, _)| k)
+}
+
+fn add_tally(into: &mut BTreeMap<String, u64>, from: BTreeMap<String, u64>) {
+    for (k, v) in from {
+        *into.entry(k).or_insert(0) += v;
+    }
 }
 
 fn min_opt<T: Ord>(a: Option<T>, b: Option<T>) -> Option<T> {
@@ -97,9 +149,20 @@ impl Aggregate {
         self.last_date = max_opt(self.last_date.take(), other.last_date);
         self.first = min_opt(self.first, other.first);
         self.last = max_opt(self.last, other.last);
-        for (k, v) in other.leaked {
-            *self.leaked.entry(k).or_insert(0) += v;
-        }
+        add_tally(&mut self.leaked, other.leaked);
+        add_tally(&mut self.methods, other.methods);
+        add_tally(&mut self.reasons, other.reasons);
+        self.timeout_s = self.timeout_s.max(other.timeout_s);
+    }
+
+    /// The method its events happened in most often.
+    pub fn top_method(&self) -> Option<&str> {
+        most_frequent(self.methods.iter().map(|(k, &n)| (k.as_str(), n)))
+    }
+
+    /// The reason key its events said most often.
+    pub fn top_reason(&self) -> Option<&str> {
+        most_frequent(self.reasons.iter().map(|(k, &n)| (k.as_str(), n)))
     }
 
     /// The three objects that leaked most: `SpawnProcess (12); Thread (3)`.
@@ -153,7 +216,10 @@ pub struct Summary {
     rows: FxHashMap<KeyIds, Aggregate>,
     /// Runs in which each (group, test) appeared at all: the denominator of `rate`.
     runs_with_test: FxHashMap<(u32, u32), u64>,
+    /// `--group-by` values, run-given and event-given alike.
     groups: Interner<Vec<String>>,
+    /// Where each `--group-by` column's value is: (per event, index in its values).
+    group_by: Vec<GroupBy>,
     names: Interner<String>,
     /// The name of each source that had a run, by input order.
     sources: BTreeMap<usize, String>,
@@ -166,11 +232,13 @@ pub struct Summary {
 
 /// A `stats` row, resolved and ready to print (borrowed from the summary: a million rows are
 /// not copied to be sorted).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Row<'a> {
     pub key: Key<'a>,
     pub agg: &'a Aggregate,
     pub runs_with_test: u64,
+    /// The method the test's failing methods failed in most often (from its method rows).
+    pub failing_method: Option<&'a str>,
 }
 
 impl Summary {
@@ -183,8 +251,15 @@ impl Summary {
         digest: &RunDigest,
         group_by: &[GroupBy],
     ) {
-        let group_values: Vec<String> = group_by.iter().map(|g| g.value(run)).collect();
-        let group = self.groups.id(&group_values);
+        if self.group_by.is_empty() {
+            self.group_by = group_by.to_vec();
+        }
+        let run_values: Vec<String> = group_by
+            .iter()
+            .filter(|g| !g.is_per_event())
+            .map(|g| g.run_value(run))
+            .collect();
+        let group = self.groups.id(&run_values);
         self.runs += 1;
         self.events += digest.events;
         if digest.events > 0 {
@@ -194,17 +269,24 @@ impl Summary {
         }
         let mut keys_in_run: FxHashSet<KeyIds> = FxHashSet::default();
         let mut tests_in_run: FxHashSet<u32> = FxHashSet::default();
-        for ((test, kind, resource), d) in &digest.keys {
+        for (dk, d) in &digest.keys {
             // `test.test_asyncio.test_tasks` (3.12+ full runs) is `test_asyncio.test_tasks`
             // elsewhere: one name, so rows from every version meet
-            let test = test
+            let test = dk
+                .test
                 .as_deref()
                 .map_or("", |t| t.strip_prefix("test.").unwrap_or(t));
+            let event_values: Vec<String> = group_by
+                .iter()
+                .filter(|g| g.is_per_event())
+                .map(|g| g.event_value(dk).to_string())
+                .collect();
             let key = KeyIds {
                 group,
+                event_group: self.groups.id(&event_values),
                 test: self.names.id(test),
-                kind: *kind,
-                resource: self.names.id(resource.as_deref().unwrap_or("")),
+                kind: dk.kind,
+                resource: self.names.id(dk.resource.as_deref().unwrap_or("")),
             };
             let agg = self.rows.entry(key).or_default();
             agg.events += d.events;
@@ -213,6 +295,13 @@ impl Summary {
             for (object, n) in &d.leaked {
                 *agg.leaked.entry(object.clone()).or_insert(0) += n;
             }
+            if let Some(m) = &dk.method {
+                *agg.methods.entry(m.clone()).or_insert(0) += d.events;
+            }
+            if let Some(r) = &dk.reason_key {
+                *agg.reasons.entry(r.clone()).or_insert(0) += d.events;
+            }
+            agg.timeout_s = agg.timeout_s.max(d.timeout_s).max(run.timeout_s);
             if keys_in_run.insert(key) {
                 agg.runs += 1;
                 // copies only when something changes: this runs for every row of every run
@@ -262,9 +351,13 @@ impl Summary {
             .iter()
             .map(|n| self.names.id(n.as_str()))
             .collect();
+        if self.group_by.is_empty() {
+            self.group_by = other.group_by;
+        }
         for (k, v) in other.rows {
             let k = KeyIds {
                 group: group_ids[k.group as usize],
+                event_group: group_ids[k.event_group as usize],
                 test: name_ids[k.test as usize],
                 kind: k.kind,
                 resource: name_ids[k.resource as usize],
@@ -295,6 +388,37 @@ impl Summary {
         })
     }
 
+    /// The `--group-by` values of a row, in the order asked.
+    fn group_values(&self, k: &KeyIds) -> Vec<&str> {
+        let (run_values, event_values) = (self.groups.get(k.group), self.groups.get(k.event_group));
+        let (mut run_values, mut event_values) = (run_values.iter(), event_values.iter());
+        self.group_by
+            .iter()
+            .filter_map(|g| {
+                let values = if g.is_per_event() {
+                    &mut event_values
+                } else {
+                    &mut run_values
+                };
+                values.next().map(String::as_str)
+            })
+            .collect()
+    }
+
+    /// Per (run group, test): the methods its method rows failed in, counted.
+    fn failing_methods(&self) -> FxHashMap<(u32, u32), BTreeMap<&str, u64>> {
+        let mut by_test: FxHashMap<(u32, u32), BTreeMap<&str, u64>> = FxHashMap::default();
+        for (k, a) in &self.rows {
+            if k.kind.is_method_failure() || k.kind == Kind::MethodFlaky {
+                let tally = by_test.entry((k.group, k.test)).or_default();
+                for (m, n) in &a.methods {
+                    *tally.entry(m.as_str()).or_insert(0) += n;
+                }
+            }
+        }
+        by_test
+    }
+
     /// The rows, filtered and sorted: `runs` descending, then test, kind, resource, group.
     /// With no `kinds`, every kind but `passed` (which still counts in `runs_with_test`).
     pub fn rows(&self, min_runs: u64, kinds: &[Kind]) -> Vec<Row<'_>> {
@@ -305,13 +429,14 @@ impl Summary {
                 kinds.contains(&kind)
             }
         };
+        let failing = self.failing_methods();
         let mut rows: Vec<Row<'_>> = self
             .rows
             .iter()
             .filter(|(k, a)| a.runs >= min_runs && wanted(k.kind))
             .map(|(k, a)| Row {
                 key: Key {
-                    group: self.groups.get(k.group),
+                    group: self.group_values(k),
                     test: self.names.get(k.test),
                     kind: k.kind,
                     resource: self.names.get(k.resource),
@@ -322,16 +447,19 @@ impl Summary {
                     .get(&(k.group, k.test))
                     .copied()
                     .unwrap_or(0),
+                failing_method: failing
+                    .get(&(k.group, k.test))
+                    .and_then(|tally| most_frequent(tally.iter().map(|(&m, &n)| (m, n)))),
             })
             .collect();
         rows.sort_by(|a, b| {
             b.agg.runs.cmp(&a.agg.runs).then_with(|| {
                 let (a, b) = (&a.key, &b.key);
-                (a.test, a.kind.as_str(), a.resource, a.group).cmp(&(
+                (a.test, a.kind.as_str(), a.resource, &a.group).cmp(&(
                     b.test,
                     b.kind.as_str(),
                     b.resource,
-                    b.group,
+                    &b.group,
                 ))
             })
         });
@@ -514,7 +642,7 @@ mod tests {
         let rows = s.rows(0, &[]);
         let got: Vec<(&str, u64, u64)> = rows
             .iter()
-            .map(|r| (r.key.group[0].as_str(), r.agg.runs, r.runs_with_test))
+            .map(|r| (r.key.group[0], r.agg.runs, r.runs_with_test))
             .collect();
         assert_eq!(got, vec![("2024-01", 2, 2), ("2024-02", 1, 1)]);
     }
