@@ -8,10 +8,10 @@ use nom::{
     IResult, Parser,
     branch::alt,
     bytes::complete::{tag, take_while},
-    character::complete::char,
+    character::complete::{char, digit1},
     combinator::{all_consuming, eof, opt, peek, recognize, rest, value},
     multi::many0,
-    sequence::{delimited, preceded, terminated},
+    sequence::{preceded, terminated},
 };
 
 /// A test file's result, as the progress line words it.
@@ -70,6 +70,9 @@ pub struct Verdict<'a> {
 pub struct ProgressLine<'a> {
     pub prefix: Option<Prefix>,
     pub index: u64,
+    /// How wide the index is printed, padding included: regrtest pads it to TOTAL's width
+    /// (`[ 7/12]`), and `--forever` to three (`[  7/1]`, where 1 is FAILS).
+    pub index_width: u8,
     pub total: Option<u64>,
     pub fails: Option<u64>,
     pub test: &'a [u8],
@@ -154,25 +157,29 @@ fn running_suffix(i: &[u8]) -> IResult<&[u8], &[u8]> {
     preceded(head, rest).parse(i)
 }
 
-/// `[IDX/TOTAL/FAILS]`: index, and the two optional numbers after it.
-type Counters = (u64, Option<u64>, Option<u64>);
+/// `[IDX/TOTAL/FAILS]`: index, the two optional numbers after it, and the index's width.
+type Counters = (u64, Option<u64>, Option<u64>, u8);
 
 fn counters(i: &[u8]) -> IResult<&[u8], Counters> {
-    delimited(
-        (char('['), take_while(|b| b == b' ')),
+    let (rest, (pad, index)) =
+        preceded(char('['), (take_while(|b| b == b' '), recognize(digit1))).parse(i)?;
+    let width = (pad.len() + index.len()).min(u8::MAX as usize) as u8;
+    let (_, index) = uint(index)?;
+    let (rest, (total, fails)) = terminated(
         (
-            uint,
             opt(preceded(char('/'), uint)),
             opt(preceded(char('/'), uint)),
         ),
         tag("] "),
     )
-    .parse(i)
+    .parse(rest)?;
+    Ok((rest, (index, total, fails, width)))
 }
 
 /// `PREFIX [IDX/TOTAL/FAILS] REST` — PREFIX is optional only for 3.5 and older.
 pub fn progress_line(i: &[u8]) -> IResult<&[u8], ProgressLine<'_>> {
-    let (i, (prefix, (index, total, fails), test)) = (opt(prefix), counters, test_name).parse(i)?;
+    let (i, (prefix, (index, total, fails, index_width), test)) =
+        (opt(prefix), counters, test_name).parse(i)?;
     let (i, verdict) = opt(preceded(char(' '), result_of(test))).parse(i)?;
     let (i, running) = opt(running_suffix).parse(i)?;
     let (i, previous) = if verdict.is_none() && running.is_none() {
@@ -188,6 +195,7 @@ pub fn progress_line(i: &[u8]) -> IResult<&[u8], ProgressLine<'_>> {
         ProgressLine {
             prefix,
             index,
+            index_width,
             total,
             fails,
             test,
@@ -413,7 +421,8 @@ mod tests {
         let l = p("[ 12/398/1] test_x");
         assert_eq!(l.fails, Some(1));
         let l = p("0:00:05 [  5/491] test_x");
-        assert_eq!((l.index, l.total), (5, Some(491)));
+        assert_eq!((l.index, l.total, l.index_width), (5, Some(491), 3));
+        assert_eq!(p("[7/12] test_x").index_width, 1);
         let l = p("0:00:05 [  5/491/1] test_x failed (1 failure)");
         assert_eq!(l.verdict.unwrap().outcome, Outcome::Failed);
     }

@@ -3,11 +3,11 @@
 //! and the method that own what follows it; whatever a test printed after ` ... ` is a line of
 //! its own (the builder classifies it again).
 
-use super::util::{failure, uint};
+use super::util::{dotted_name_len, failure, uint};
 use nom::{
     IResult, Parser,
     branch::alt,
-    bytes::complete::{tag, take_while1},
+    bytes::complete::tag,
     character::complete::{char, digit1},
     combinator::{all_consuming, eof, opt, recognize, rest, value, verify},
     sequence::{delimited, preceded, terminated},
@@ -148,17 +148,22 @@ impl<'a> Desc<'a> {
     }
 }
 
-fn is_dotted_name_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'.'
-}
-
-/// `name (dotted.path)`, the start of every DESC.
+/// `name (dotted.path)`, the start of every DESC. Scanned by table: it is tried on every
+/// line of verbose output.
 fn desc_head(i: &[u8]) -> IResult<&[u8], (&[u8], &[u8])> {
-    (
-        take_while1(is_dotted_name_char),
-        delimited(tag(" ("), take_while1(is_dotted_name_char), char(')')),
-    )
-        .parse(i)
+    let name_len = dotted_name_len(i);
+    let after_name = &i[name_len..];
+    let Some(path_start) = after_name.strip_prefix(b" (").filter(|_| name_len > 0) else {
+        return failure(i, nom::error::ErrorKind::Tag);
+    };
+    let path_len = dotted_name_len(path_start);
+    match path_start[path_len..].first() {
+        Some(b')') if path_len > 0 => Ok((
+            &path_start[path_len + 1..],
+            (&i[..name_len], &path_start[..path_len]),
+        )),
+        _ => failure(i, nom::error::ErrorKind::Tag),
+    }
 }
 
 /// ` ... ` as a finder: a method line's DESC ends at its first one.
@@ -199,6 +204,12 @@ pub fn method_line(line: &[u8]) -> Option<(Desc<'_>, &[u8])> {
         return None;
     }
     Some((desc_from(line, name, path, subtest), after))
+}
+
+/// `text` as a description (what a U1 line's `Desc::text` holds), to read its parts again.
+pub fn desc(text: &[u8]) -> Option<Desc<'_>> {
+    let (subtest, (name, path)) = desc_head(text).ok()?;
+    is_subtest(subtest).then(|| desc_from(text, name, path, subtest))
 }
 
 /// A description alone on its line: U1b (the docstring's line carries ` ... STATUS`), or a

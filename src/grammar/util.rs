@@ -44,14 +44,18 @@ static NAME_TABLE: [u8; 256] = {
     t
 };
 
+/// How many bytes at the start of `i` are `[A-Za-z0-9_.]` (a dotted name's).
+pub fn dotted_name_len(i: &[u8]) -> usize {
+    i.iter()
+        .position(|&c| NAME_TABLE[c as usize] & NAME_CHAR == 0)
+        .unwrap_or(i.len())
+}
+
 /// TEST: `test_os`, `test.test_asyncio.test_tasks`, or the pseudo-name `<regrtest worker>`.
 pub fn test_name(i: &[u8]) -> IResult<&[u8], &[u8]> {
     match i.first() {
         Some(&b) if NAME_TABLE[b as usize] & NAME_START != 0 => {
-            let len = i
-                .iter()
-                .position(|&c| NAME_TABLE[c as usize] & NAME_CHAR == 0)
-                .unwrap_or(i.len());
+            let len = dotted_name_len(i);
             Ok((&i[len..], &i[..len]))
         }
         Some(b'<') => tag("<regrtest worker>").parse(i),

@@ -7,7 +7,7 @@ use super::reasons::Reading;
 use crate::grammar::prefix::Prefix;
 use crate::grammar::progress::ProgressLine;
 use crate::grammar::summary::ListKind;
-use crate::grammar::unittest::MethodStatus;
+use crate::grammar::unittest::{MethodStatus, desc};
 use crate::run::{Event, Phase};
 
 /// The passes of a run, in the order they come.
@@ -78,6 +78,8 @@ pub struct PendingModified {
     pub line: u64,
     pub resource: String,
     pub test: String,
+    /// The method running when it was printed.
+    pub method: Option<String>,
     pub before: Option<Vec<u8>>,
     /// The `Before:` or `After:` value was cut (`LINE_CAP`).
     pub is_cut: bool,
@@ -101,6 +103,19 @@ impl Counter {
         self.has_same_total(p)
             && self.last_index.is_none_or(|last| p.index > last)
             && self.elapsed_not_before(p.prefix)
+            && !self.is_padded_wider(p)
+    }
+
+    /// An index padded wider than this run's TOTAL is: another run's line (`[  3/1]` of a
+    /// `--forever` run after `Run 1 test`). A paste that lost the padding proves nothing.
+    fn is_padded_wider(&self, p: &ProgressLine<'_>) -> bool {
+        let digits = |n: u64| n.checked_ilog10().map_or(1, |d| d + 1);
+        match self.total {
+            Some(total) if !self.forever => {
+                u32::from(p.index_width) > digits(total).max(digits(p.index))
+            }
+            _ => false,
+        }
     }
 
     /// Does `p` count against this run's TOTAL (`--forever` runs have none)?
@@ -135,21 +150,17 @@ impl Counter {
     }
 }
 
-/// The method a method line opened, until its status comes.
-#[derive(Debug, Clone)]
-pub struct OpenMethod {
-    /// Its description (DESC), as a U2 block would repeat it.
-    pub desc: String,
-    /// `Class.test_m`.
-    pub method: Option<String>,
-}
-
 /// What method lines said (§10): the module that owns the output where no progress line
 /// does (a fragment, a `-v` run), and the method running until its status comes.
 #[derive(Debug, Default)]
 pub struct UnitOwner {
     pub module: Option<String>,
-    pub open: Option<OpenMethod>,
+    /// The description (DESC) of the method running, kept as read: most methods pass, and
+    /// their names are never needed. The buffer is reused from one method to the next.
+    open_desc: Vec<u8>,
+    is_open: bool,
+    /// A method line was read in this output: subtests' lines (indented) may follow.
+    in_verbose: bool,
     /// The last `Ran N tests` said N was 0.
     pub ran_none: bool,
 }
@@ -157,11 +168,36 @@ pub struct UnitOwner {
 impl UnitOwner {
     /// No method line was read in the output being read.
     pub fn is_idle(&self) -> bool {
-        self.module.is_none() && self.open.is_none()
+        !self.in_verbose
     }
 
-    pub fn open_method(&self) -> Option<&str> {
-        self.open.as_ref().and_then(|m| m.method.as_deref())
+    /// The module of a method line: a new one replaces the old; whether it changed.
+    pub fn set_module(&mut self, module: &[u8]) -> bool {
+        if self.module.as_deref().map(str::as_bytes) == Some(module) {
+            return false;
+        }
+        self.module = Some(String::from_utf8_lossy(module).into_owned());
+        self.in_verbose = true;
+        true
+    }
+
+    pub fn open(&mut self, desc: &[u8]) {
+        self.open_desc.clear();
+        self.open_desc.extend_from_slice(desc);
+        self.is_open = true;
+        self.in_verbose = true;
+    }
+
+    /// The open method's description, closing it.
+    pub fn close(&mut self) -> Option<&[u8]> {
+        std::mem::take(&mut self.is_open).then_some(self.open_desc.as_slice())
+    }
+
+    /// `Class.test_m` of the open method.
+    pub fn open_method(&self) -> Option<String> {
+        self.is_open
+            .then(|| desc(&self.open_desc).and_then(|d| d.method()))
+            .flatten()
     }
 }
 

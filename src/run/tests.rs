@@ -167,3 +167,198 @@ fn a_verdict_arriving_later_wins_over_a_silent_pass() {
     );
     assert!(!has(&evs, 0, "main", "test_threading", "passed"));
 }
+
+// ---- method-level truth (§10): verbose lines, glued output, reasons ----
+
+/// Every event, whole.
+fn full(log: &str) -> Vec<crate::run::Event> {
+    scan_bytes(log.as_bytes(), &Rules::builtin())
+        .into_iter()
+        .flat_map(|(_, events)| events)
+        .collect()
+}
+
+fn find<'e>(evs: &'e [crate::run::Event], test: &str, kind: &str) -> &'e crate::run::Event {
+    evs.iter()
+        .find(|e| e.test.as_deref() == Some(test) && e.kind.as_str() == kind)
+        .unwrap_or_else(|| panic!("no {test} {kind} in {evs:#?}"))
+}
+
+#[test]
+fn a_method_line_owns_what_follows_without_a_progress_line() {
+    // corpus 202 and 267: verbose output alone, a timeout glued after the dots
+    let evs = full(
+        "test_stress (test.test_signal.StressTest) ... Timeout (0:15:00)!\nThread 0x405acdc0 (most recent call first):\n  File \"/b/Lib/test/test_signal.py\", line 973 in measure\n  File \"/b/Lib/unittest/case.py\", line 615 in run\n",
+    );
+    let t = find(&evs, "test.test_signal", "timeout");
+    assert_eq!(t.method.as_deref(), Some("StressTest.test_stress"));
+    assert_eq!(
+        t.reason.as_deref(),
+        Some("Timeout (0:15:00)! at test_signal.py:973 in measure")
+    );
+    let evs = full(
+        "test_fork (test.test_threading.ThreadTests.test_fork) ... ok\nFatal Python error: Aborted\nCurrent thread 0x3ff (most recent call first):\n  <no Python frame>\n",
+    );
+    let f = find(&evs, "test.test_threading", "fatal_error");
+    // the method had ended: the crash is in no known method
+    assert_eq!(
+        (f.method.as_deref(), f.reason.as_deref()),
+        (None, Some("Fatal Python error: Aborted"))
+    );
+}
+
+#[test]
+fn a_progress_line_test_owns_its_methods_output() {
+    // the package case: the module is test.test_asyncio.test_tasks, the test test_asyncio
+    let evs = full(
+        "0:00:00 Run 1 test sequentially\n0:00:00 [1/1] test_asyncio\ntest_x (test.test_asyncio.test_tasks.T.test_x) ... Warning -- reap_children() reaped child process 7\nok\n",
+    );
+    let w = find(&evs, "test_asyncio", "reap_children");
+    assert_eq!(w.method.as_deref(), Some("T.test_x"));
+}
+
+#[test]
+fn what_a_test_prints_after_the_dots_is_a_line_of_its_own() {
+    let evs = full(
+        "0:00:00 Run tests sequentially\n0:00:00 [1/2] test_a\ntest_ok (test_a.T) ... test test_a failed -- Traceback (most recent call last):\n  File \"/b/test_a.py\", line 3, in test_ok\n    self.fail('x')\nAssertionError: x\n\nok\n0:00:01 [2/2/1] test_b\ntest_b1 (test_b.T) ... Warning -- os.environ was modified by test_b\n  Before: {}\n  After:  {'A': '1'}\nok\n",
+    );
+    // T2 after the dots: an outcome by itself (the log ends in the main phase), with its reason
+    let f = find(&evs, "test_a", "failed");
+    assert_eq!(f.reason.as_deref(), Some("AssertionError: x"));
+    assert_eq!(f.reason_key.as_deref(), Some("AssertionError: x"));
+    let m = find(&evs, "test_b", "modified");
+    assert_eq!(
+        (m.method.as_deref(), m.resource.as_deref()),
+        (Some("T.test_b1"), Some("os.environ"))
+    );
+}
+
+#[test]
+fn failing_methods_get_the_reason_of_their_failure_block() {
+    let rule = "-".repeat(70);
+    let eq = "=".repeat(70);
+    let log = format!(
+        "0:00:00 Run 1 test in parallel using 1 worker process\n0:00:01 [1/1/1] test_x failed (2 failures)\ntest_a (test_x.T.test_a) ... FAIL\ntest_b (test_x.T.test_b)\nChecks b. ... ERROR\ntest_c (test_x.T.test_c) ... unexpected success\n  test_d (test_x.T.test_d) (i=1) ... FAIL\n\n{eq}\nERROR: test_b (test_x.T.test_b)\nChecks b.\n{rule}\nTraceback (most recent call last):\n  File \"/b/test_x.py\", line 9, in test_b\n    raise OSError(104, 'reset')\nConnectionResetError: [Errno 104] reset\n\nDuring handling of the above exception, another exception occurred:\n\nTraceback (most recent call last):\n  File \"/b/test_x.py\", line 11, in test_b\n    raise RuntimeError('port 8080 busy')\nRuntimeError: port 8080 busy\n\n{eq}\nFAIL: test_a (test_x.T.test_a)\n{rule}\nTraceback (most recent call last):\n  File \"/b/test_x.py\", line 3, in test_a\n    self.assertEqual(58, 128)\nAssertionError: 58 != 128\n\n{eq}\nUNEXPECTED SUCCESS: test_c (test_x.T.test_c)\n{rule}\nRan 4 tests in 0.1s\n\nFAILED (failures=2, errors=1)\ntest test_x failed\n"
+    );
+    let evs = full(&log);
+    let methods: Vec<(&str, &str, Option<&str>, Option<&str>)> = evs
+        .iter()
+        .filter(|e| e.kind.is_method_failure())
+        .map(|e| {
+            (
+                e.kind.as_str(),
+                e.method.as_deref().unwrap(),
+                e.reason.as_deref(),
+                e.reason_key.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        methods,
+        vec![
+            (
+                "method_failed",
+                "T.test_a",
+                Some("AssertionError: 58 != 128"),
+                Some("AssertionError: <n> != <n>")
+            ),
+            // the chained exception that propagated; a docstring between header and rule
+            (
+                "method_error",
+                "T.test_b",
+                Some("RuntimeError: port 8080 busy"),
+                Some("RuntimeError: port <n> busy")
+            ),
+            ("method_unexpected_success", "T.test_c", None, None),
+            // a subtest whose block never came (a cut log) is still a failure
+            ("method_failed", "T.test_d", None, None),
+        ]
+    );
+    // the progress line came first, the reason after it: the outcome still gets it
+    let f = find(&evs, "test_x", "failed");
+    assert_eq!(f.reason.as_deref(), Some("RuntimeError: port 8080 busy"));
+}
+
+#[test]
+fn a_sequential_run_cut_after_a_timeout_timed_out_and_after_a_fatal_error_crashed() {
+    // corpus 206
+    let evs = full(
+        "[145/382/3] test_asyncio\nTimeout (1:00:00)!\nThread 0x00000001:\n  File \"/b/Lib/selectors.py\", line 265 in select\n  File \"/b/Lib/test/test_asyncio/test_events.py\", line 1012 in test_sub\n",
+    );
+    let t = find(&evs, "test_asyncio", "timed_out");
+    assert_eq!(
+        t.reason.as_deref(),
+        Some("Timeout (1:00:00)! at test_events.py:1012 in test_sub")
+    );
+    assert!(!evs.iter().any(|e| e.kind.as_str() == "crashed"));
+    let evs = full(
+        "0:00:00 Run tests sequentially\n0:00:00 [1/2] test_crash\nFatal Python error: Segmentation fault\n\nCurrent thread 0x7f (most recent call first):\n  File \"/b/test_crash.py\", line 14 in test_crash\n",
+    );
+    let c = find(&evs, "test_crash", "crashed");
+    assert_eq!(
+        c.reason.as_deref(),
+        Some("Fatal Python error: Segmentation fault at test_crash.py:14 in test_crash")
+    );
+}
+
+#[test]
+fn the_test_running_when_interrupted_is_interrupted() {
+    // corpus 208: the log begins in the middle of the test a warning names
+    let evs = events(
+        "^C\nWarning -- multiprocessing.process._dangling was modified by test_fork_server\n  Before: set()\n  After:  {<weakref at 0x3f; to 'Process' at 0x3f>} \n\ntest_fork failed in 6 min 47 sec\n\n== Tests result: FAILURE, INTERRUPTED ==\nTest suite interrupted by signal SIGINT.\n\n3 tests omitted:\n    test_fork_server test_netrc test_os\n",
+    );
+    assert!(has(&evs, 0, "main", "test_fork", "failed"));
+    assert!(has(&evs, 0, "main", "test_fork_server", "interrupted"));
+    // the others were never started
+    assert!(
+        !evs.iter().any(|e| e.2 == "test_netrc" || e.2 == "test_os"),
+        "{evs:?}"
+    );
+    // not interrupted: an omitted test is nothing (--failfast)
+    let evs = events(
+        "0:00:00 Run tests sequentially\n0:00:00 [1/2] test_a\n0:00:01 [2/2] test_b -- test_a failed\n\n== Tests result: FAILURE ==\n\n1 test omitted:\n    test_b\n",
+    );
+    assert!(!evs.iter().any(|e| e.2 == "test_b"), "{evs:?}");
+}
+
+#[test]
+fn a_rerun_that_ran_nothing_is_no_pass() {
+    // 3.9–3.11.2 keep the previous re-run's --match: `Ran 0 tests` then `OK`
+    let rule = "-".repeat(70);
+    let evs = events(&format!(
+        "0:00:00 Run tests sequentially\n0:00:00 [1/1] test_m\n0:00:01 test_m failed\n\n== Tests result: FAILURE ==\n\n0:00:02 Re-running failed tests in verbose mode\n0:00:02 Re-running test_m in verbose mode\n\n{rule}\nRan 0 tests in 0.000s\n\nOK\n\n== Tests result: FAILURE then FAILURE ==\n\n1 test run no tests:\n    test_m\n\nTests result: FAILURE then FAILURE\n"
+    ));
+    assert!(has(&evs, 0, "rerun", "test_m", "ran_no_tests"), "{evs:?}");
+    assert!(
+        !evs.iter()
+            .any(|e| e.3 == "flaky" || (e.1 == "rerun" && e.3 == "passed")),
+        "{evs:?}"
+    );
+}
+
+#[test]
+fn a_method_that_failed_and_then_passed_is_flaky_whatever_its_test_did() {
+    let evs = full(
+        "0:00:00 Run tests sequentially\n0:00:00 [1/1] test_x\ntest_a (test_x.T.test_a) ... FAIL\ntest_b (test_x.T.test_b) ... FAIL\ntest_c (test_x.T.test_c) ... ok\n0:00:01 test_x failed (2 failures)\n\n== Tests result: FAILURE ==\n\n0:00:02 Re-running failed tests in verbose mode\n0:00:02 Re-running test_x in verbose mode (matching: test_a, test_b)\ntest_a (test_x.T.test_a) ... ok\ntest_b (test_x.T.test_b) ... FAIL\ntest_c (test_x.T.test_c) ... ok\nFAILED (failures=1)\n1 test failed again:\n    test_x\n\n== Tests result: FAILURE then FAILURE ==\nTests result: FAILURE then FAILURE\n",
+    );
+    let flaky: Vec<&str> = evs
+        .iter()
+        .filter(|e| e.kind.as_str() == "method_flaky")
+        .map(|e| e.method.as_deref().unwrap())
+        .collect();
+    // test_b failed again, test_c never failed
+    assert_eq!(flaky, vec!["T.test_a"]);
+    assert!(!evs.iter().any(|e| e.kind.as_str() == "flaky"));
+}
+
+#[test]
+fn an_index_padded_wider_than_the_total_is_another_runs_line() {
+    // a one-test run cut in its window, then a `--forever` log whose `[  3/1]` (3 is the
+    // index, 1 the failures) looks like the next line of a run of 1 test
+    let evs = events(
+        "0:00:00 Run 1 test sequentially\n0:00:00 [1/1] test_hang\nTimeout (0:00:05)!\n== CPython 3.9.18\n0:00:00 Run tests sequentially\n0:00:00 [  1] test_a passed\n0:00:05 [  3/1] test_b failed (1 failure)\n",
+    );
+    assert!(has(&evs, 0, "main", "test_hang", "timed_out"), "{evs:?}");
+    assert!(has(&evs, 1, "main", "test_b", "failed"), "{evs:?}");
+    assert!(!has(&evs, 0, "main", "test_hang", "passed"), "{evs:?}");
+}

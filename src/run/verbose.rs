@@ -3,18 +3,24 @@
 //! U2 block (and the reason in it) has been read; a method that failed and then passed in the
 //! re-run is noted for `method_flaky`; what a test printed after ` ... ` is read as a line.
 
-use super::cursor::{FailedMethod, OpenMethod};
+use super::cursor::FailedMethod;
 use super::reasons::{Explains, Reading, TracebackReader};
 use super::{Detail, Event, Flow, Phase, RunBuilder, RunEvents, RunInfo, text};
 use crate::grammar::{
     self,
-    unittest::{Desc, FailureWhat, MethodStatus, UnittestLine, method_line, method_status},
+    unittest::{Desc, FailureWhat, MethodStatus, UnittestLine, desc, method_line, method_status},
 };
 use crate::kind::Kind;
 
 /// At most this many failing methods wait for their U2 block; past it the oldest is recorded
 /// without a reason.
 const WAITING_MAX: usize = 1024;
+
+/// The method whose status just came.
+struct OpenMethod {
+    desc: String,
+    method: Option<String>,
+}
 
 fn kind_of(status: MethodStatus) -> Kind {
     match status {
@@ -76,24 +82,33 @@ impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
 
     /// A method begins: its module owns what follows where no progress line does.
     fn open_method(&mut self, desc: &Desc<'_>) {
-        let module = desc.module().map(text);
-        if module.is_some() && module != self.cursor.unit.module {
-            if self.cursor.owner.is_none() {
-                // another module's output: its failures are not this one's
-                self.release_failed_methods();
-            }
-            self.cursor.unit.module = module;
+        // with a progress line's test owning the output, the module is not needed
+        if self.cursor.owner.is_none()
+            && let Some(module) = desc.module()
+            && self.cursor.unit.module.as_deref().map(str::as_bytes) != Some(module)
+        {
+            // another module's output: its failures are not this one's
+            self.release_failed_methods();
+            self.cursor.unit.set_module(module);
         }
-        self.cursor.unit.open = Some(OpenMethod {
-            desc: text(desc.text),
-            method: desc.method(),
-        });
+        self.cursor.unit.open(desc.text);
     }
 
     /// The open method's status.
     fn method_status(&mut self, number: u64, status: MethodStatus) {
-        let Some(open) = self.cursor.unit.open.take() else {
+        let in_rerun = self.cursor.phase() == Phase::Rerun;
+        let worth_keeping = status.is_failure() || status == MethodStatus::Ok && in_rerun;
+        if !worth_keeping {
+            // most methods pass: nothing to keep
+            self.cursor.unit.close();
             return;
+        }
+        let Some(open_desc) = self.cursor.unit.close() else {
+            return;
+        };
+        let open = OpenMethod {
+            desc: text(open_desc),
+            method: desc(open_desc).and_then(|d| d.method()),
         };
         let test = self.cursor.output_test().map(str::to_string);
         if status.is_failure() {
@@ -108,10 +123,7 @@ impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
                 test,
                 line: number,
             });
-        } else if status == MethodStatus::Ok
-            && self.cursor.phase() == Phase::Rerun
-            && let (Some(test), Some(method)) = (test, open.method)
-        {
+        } else if let (Some(test), Some(method)) = (test, open.method) {
             self.run
                 .results_mut()
                 .method_passed_in_rerun(&test, &method, number);
@@ -198,6 +210,6 @@ impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
 
     /// The method open in the output being read, for the events found in it.
     pub(super) fn open_method_name(&self) -> Option<String> {
-        self.cursor.unit.open_method().map(str::to_string)
+        self.cursor.unit.open_method()
     }
 }

@@ -38,10 +38,15 @@ impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
         let event = match w {
             WarningLine::Modified { resource, test } => {
                 self.note_named(test);
+                let test = text(test);
+                let method = (self.cursor.output_test() == Some(test.as_str()))
+                    .then(|| self.open_method_name())
+                    .flatten();
                 self.cursor.pending_modified = Some(PendingModified {
                     line: number,
                     resource: text(resource),
-                    test: text(test),
+                    test,
+                    method,
                     before: None,
                     is_cut: false,
                 });
@@ -124,6 +129,7 @@ impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
         };
         let leaked = self.rules.diff(p.before.as_deref().unwrap_or(b""), after);
         let mut e = self.event(p.line, Kind::Modified, Some(p.test));
+        e.method = p.method;
         e.resource = Some(p.resource);
         e.count = Some(leaked.count() as i64);
         e.detail = Detail::Leaked(leaked);
@@ -136,6 +142,7 @@ impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
     pub(super) fn flush_modified(&mut self) {
         if let Some(p) = self.cursor.pending_modified.take() {
             let mut e = self.event(p.line, Kind::Modified, Some(p.test));
+            e.method = p.method;
             e.resource = Some(p.resource);
             self.push_event(e);
         }

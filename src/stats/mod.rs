@@ -646,4 +646,115 @@ mod tests {
             .collect();
         assert_eq!(got, vec![("2024-01", 2, 2), ("2024-02", 1, 1)]);
     }
+
+    fn method_ev(line: u64, test: &str, kind: Kind, method: &str, reason: &str) -> Event {
+        let mut e = Event::new(line, Phase::Main, kind, Some(test.into()));
+        e.method = Some(method.into());
+        e.give_reason(Some(reason));
+        e
+    }
+
+    /// Two runs: test_a fails in T.test_x twice (two machines, two numbers), in T.test_y once.
+    fn methods_summary(group_by: &[GroupBy]) -> Summary {
+        let mut s = Summary::default();
+        let runs = [
+            vec![
+                method_ev(
+                    1,
+                    "test_a",
+                    Kind::MethodFailed,
+                    "T.test_x",
+                    "AssertionError: 1 != 2",
+                ),
+                method_ev(2, "test_a", Kind::MethodFailed, "T.test_y", "KeyError: 'k'"),
+                ev(3, "test_a", Kind::Failed, &[]),
+            ],
+            vec![
+                method_ev(
+                    1,
+                    "test_a",
+                    Kind::MethodFailed,
+                    "T.test_x",
+                    "AssertionError: 3 != 4",
+                ),
+                ev(2, "test_a", Kind::Failed, &[]),
+            ],
+        ];
+        for (order, events) in runs.iter().enumerate() {
+            s.add_run(
+                order,
+                "f",
+                &run("b", "2024-01-01"),
+                &digest(events),
+                group_by,
+            );
+        }
+        s
+    }
+
+    #[test]
+    fn group_by_method_and_reason_split_rows_by_what_events_say() {
+        let s = methods_summary(&[GroupBy::Method]);
+        let rows = s.rows(0, &[Kind::MethodFailed]);
+        let got: Vec<(Vec<&str>, u64, u64, Option<&str>)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.key.group.clone(),
+                    r.agg.runs,
+                    r.runs_with_test,
+                    r.agg.top_reason(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                // one key for the same failure on two machines
+                (vec!["T.test_x"], 2, 2, Some("AssertionError: <n> != <n>")),
+                (vec!["T.test_y"], 1, 2, Some("KeyError: 'k'")),
+            ]
+        );
+        let s = methods_summary(&[GroupBy::Reason, GroupBy::Builder]);
+        let rows = s.rows(0, &[Kind::MethodFailed]);
+        let groups: Vec<Vec<&str>> = rows.iter().map(|r| r.key.group.clone()).collect();
+        // the columns in the order asked, whichever gives them
+        assert_eq!(
+            groups,
+            vec![
+                vec!["AssertionError: <n> != <n>", "b"],
+                vec!["KeyError: 'k'", "b"]
+            ]
+        );
+        // without grouping, one row, and the method its events failed in most
+        let s = methods_summary(&[]);
+        let rows = s.rows(0, &[Kind::MethodFailed, Kind::Failed]);
+        let method_row = rows
+            .iter()
+            .find(|r| r.key.kind == Kind::MethodFailed)
+            .unwrap();
+        assert_eq!(
+            (method_row.agg.runs, method_row.agg.top_method()),
+            (2, Some("T.test_x"))
+        );
+        // the test's `failed` row knows which of its methods fail most
+        let failed_row = rows.iter().find(|r| r.key.kind == Kind::Failed).unwrap();
+        assert_eq!(failed_row.failing_method, Some("T.test_x"));
+    }
+
+    #[test]
+    fn merging_keeps_per_event_groups_apart() {
+        let a = methods_summary(&[GroupBy::Method]);
+        let b = methods_summary(&[GroupBy::Method]);
+        let merged = a.merge(b);
+        let rows = merged.rows(0, &[Kind::MethodFailed]);
+        let got: Vec<(Vec<&str>, u64, u64)> = rows
+            .iter()
+            .map(|r| (r.key.group.clone(), r.agg.runs, r.runs_with_test))
+            .collect();
+        assert_eq!(
+            got,
+            vec![(vec!["T.test_x"], 4, 4), (vec!["T.test_y"], 2, 4)]
+        );
+    }
 }
