@@ -362,3 +362,32 @@ fn an_index_padded_wider_than_the_total_is_another_runs_line() {
     assert!(has(&evs, 1, "main", "test_b", "failed"), "{evs:?}");
     assert!(!has(&evs, 0, "main", "test_hang", "passed"), "{evs:?}");
 }
+
+#[test]
+fn before_3_11_a_method_with_failing_subtests_gets_no_status_and_the_next_desc_follows() {
+    let rule = "-".repeat(70);
+    let eq = "=".repeat(70);
+    let evs = full(&format!(
+        "0:00:00 Run tests sequentially\n0:00:00 [1/1] test_m\ntest_a (test_m.C) ... test_b (test_m.C) ... ok\n\n{eq}\nFAIL: test_a (test_m.C) (i=1)\n{rule}\nTraceback (most recent call last):\n  File \"/b/test_m.py\", line 3, in test_a\n    self.assertNotIn(i, (1,))\nAssertionError: 1 unexpectedly found in (1,)\n\n{rule}\nRan 2 tests in 0.001s\n\nFAILED (failures=1)\n0:00:01 test_m failed\n"
+    ));
+    let m: Vec<(Option<&str>, Option<String>, Option<&str>)> = evs
+        .iter()
+        .filter(|e| e.kind.is_method_failure())
+        .map(|e| {
+            let detail = e.detail_text().map(|d| d.into_owned());
+            (e.method.as_deref(), detail, e.reason.as_deref())
+        })
+        .collect();
+    assert_eq!(
+        m,
+        vec![(
+            Some("C.test_a"),
+            Some("(i=1)".to_string()),
+            Some("AssertionError: 1 unexpectedly found in (1,)")
+        )]
+    );
+    assert_eq!(
+        find(&evs, "test_m", "failed").reason.as_deref(),
+        Some("AssertionError: 1 unexpectedly found in (1,)")
+    );
+}
