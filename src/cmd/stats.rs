@@ -4,6 +4,7 @@ use super::{Config, OutputError, finish, read_source};
 use crate::cli::StatsArgs;
 use crate::input::Source;
 use crate::input::lines::Flow;
+use crate::kind::Kind;
 use crate::output::{Cell, Document, Totals, text, uint};
 use crate::run::{Keep, RunEvents};
 use crate::stats::repro::{Finding, repro};
@@ -94,8 +95,9 @@ pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
         let top = agg.top_leaked();
         let with_test = row.runs_with_test;
         let rate = (with_test > 0).then(|| round4(agg.runs as f64 / with_test as f64));
-        // the row's own method, else the one its test's methods failed in most
-        let method = agg.top_method().or(row.failing_method);
+        // the row's own method; a test file's failure borrows the one its methods failed in
+        let failing = matches!(key.kind, Kind::Failed | Kind::Flaky);
+        let method = agg.top_method().or(row.failing_method.filter(|_| failing));
         let repro = repro(&Finding {
             test: key.test,
             kind: key.kind,

@@ -216,7 +216,9 @@ fn classify_once(line: &[u8]) -> LineKind<'_> {
             )),
         ),
         b' ' if line.starts_with(b"    ") => first(line, summary::list_line.map(LineKind::Summary)),
-        b' ' if line.starts_with(b"  B") || line.starts_with(b"  A") => first(line, bare_warning),
+        b' ' if line.starts_with(b"  B") || line.starts_with(b"  A") => {
+            first(line, alt((bare_warning, unittest())))
+        }
         // U1c: a subtest's method line, indented by two
         b' ' if line.get(2).is_some_and(u8::is_ascii_alphabetic) && line[1] == b' ' => {
             first(line, unittest())
@@ -247,7 +249,8 @@ fn classify_once(line: &[u8]) -> LineKind<'_> {
         b'A' if line.starts_with(b"All ") || line.starts_with(b"Ask ") => first(line, summary()),
         b'e' if line.starts_with(b"expected ") => first(line, alt((summary(), unittest()))),
         // a method's status alone on its line (the test printed after ` ... `)
-        b'o' | b'u' | b's' if unittest::method_status(line).is_some() => first(line, unittest()),
+        b'o' | b'u' | b's' => unittest::method_status(line)
+            .map(|s| LineKind::Unittest(unittest::UnittestLine::Status(s))),
         b'+' => first(line, header()),
         _ => None,
     };

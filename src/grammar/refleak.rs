@@ -61,9 +61,10 @@ pub fn beginning(i: &[u8]) -> IResult<&[u8], RefleakLine<'_>> {
 
 /// `123456` / `123:456`: digits, with at most one colon after the warm-ups (3.13+).
 fn is_ruler(i: &[u8]) -> bool {
-    let digits = i.iter().filter(|b| b.is_ascii_digit()).count();
-    let colons = i.iter().filter(|&&b| b == b':').count();
-    digits > 0 && colons <= 1 && digits + colons == i.len() && i[0] != b':'
+    // the first byte that is neither turns most lines away
+    i.first().is_some_and(u8::is_ascii_digit)
+        && i.iter().all(|&b| b.is_ascii_digit() || b == b':')
+        && i.iter().filter(|&&b| b == b':').count() <= 1
 }
 
 /// R2
@@ -78,10 +79,10 @@ pub fn is_symbol(b: u8) -> bool {
 
 /// Only symbols, at least one `.` or `X`, and at most one space (after the warm-ups, 3.13+).
 fn is_symbol_run(i: &[u8]) -> bool {
-    let spaces = i.iter().filter(|&&b| b == b' ').count();
+    // the first byte that is no symbol turns most lines away (`./Python/ceval.c:…`)
     !i.is_empty()
-        && spaces <= 1
         && i.iter().all(|&b| is_symbol(b) || b == b' ')
+        && i.iter().filter(|&&b| b == b' ').count() <= 1
         && i.iter().any(|&b| b == b'.' || b == b'X')
 }
 

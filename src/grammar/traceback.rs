@@ -2,6 +2,9 @@
 //! traceback starts, the exception line that ends it, the lines that chain one to the next,
 //! and the frames of a faulthandler dump (C2).
 
+use super::crash::{CrashLine, crash_line};
+use super::util::{dotted_name_len, uint};
+
 /// `Traceback (most recent call last):`, also as 3.11+ prints it for an exception group.
 pub fn is_traceback_start(line: &[u8]) -> bool {
     line == b"Traceback (most recent call last):"
@@ -17,17 +20,15 @@ pub fn is_chain_line(line: &[u8]) -> bool {
 /// The exception line that ends a traceback: `AssertionError: 58 != 128`,
 /// `test.support.TestFailed: …`, `KeyboardInterrupt`. Inside an exception group it is
 /// printed after `  | `. 2.7's `<type 'exceptions.ImportError'>: msg` (a T3 detail) comes
-/// out as `ImportError: msg`. Anything else is not one.
+/// out as `ImportError: msg`, and `<class 'x.Error'>: msg` as `x.Error: msg`. Anything else
+/// is not one.
 pub fn exception_line(line: &[u8]) -> Option<String> {
     let line = line.strip_prefix(b"  | ").unwrap_or(line);
     let line = line.trim_ascii_end();
     if let Some(old) = old_style_exception(line) {
         return Some(old);
     }
-    let name_end = line
-        .iter()
-        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'.'))
-        .unwrap_or(line.len());
+    let name_end = dotted_name_len(line);
     let name = &line[..name_end];
     let starts_well = name
         .first()
@@ -42,7 +43,8 @@ pub fn exception_line(line: &[u8]) -> Option<String> {
         .then(|| String::from_utf8_lossy(line).into_owned())
 }
 
-/// `<type 'exceptions.ImportError'>: msg` and `<class 'x.Error'>: msg` as `ImportError: msg`.
+/// `<type 'exceptions.ImportError'>: msg` as `ImportError: msg`, `<class 'x.Error'>: msg` as
+/// `x.Error: msg`.
 fn old_style_exception(line: &[u8]) -> Option<String> {
     let rest = line
         .strip_prefix(b"<type '")
@@ -58,50 +60,53 @@ fn old_style_exception(line: &[u8]) -> Option<String> {
     ))
 }
 
-/// One frame of a faulthandler dump: `  File "/path/test_x.py", line 12 in test_y`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DumpFrame {
+/// One frame of a faulthandler dump, borrowed from its line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DumpFrame<'a> {
     /// The file's name without its directory.
-    pub file: String,
+    pub file: &'a [u8],
     pub line: u64,
-    pub function: String,
+    pub function: &'a [u8],
     /// In a test module (`test_*.py`), not in the machinery that runs it.
     pub in_test: bool,
 }
 
-impl DumpFrame {
+impl DumpFrame<'_> {
+    /// `test_signal.py:973 in measure_itimer_resolution`
     pub fn place(&self) -> String {
-        format!("{}:{} in {}", self.file, self.line, self.function)
+        format!(
+            "{}:{} in {}",
+            String::from_utf8_lossy(self.file),
+            self.line,
+            String::from_utf8_lossy(self.function)
+        )
     }
 }
 
 /// A faulthandler frame line (no comma before `in`, unlike a traceback's).
-pub fn dump_frame(line: &[u8]) -> Option<DumpFrame> {
+pub fn dump_frame(line: &[u8]) -> Option<DumpFrame<'_>> {
     let rest = line.strip_prefix(b"  File \"")?;
     let close = rest.iter().rposition(|&b| b == b'"')?;
     let path = &rest[..close];
     let tail = rest[close + 1..].strip_prefix(b", line ")?;
-    let digits = tail.iter().take_while(|b| b.is_ascii_digit()).count();
-    let number = std::str::from_utf8(&tail[..digits]).ok()?.parse().ok()?;
-    let function = tail[digits..].strip_prefix(b" in ")?;
+    let (tail, number) = uint(tail).ok()?;
+    let function = tail.strip_prefix(b" in ")?;
     let file = path
         .rsplit(|&b| b == b'/' || b == b'\\')
         .next()
         .unwrap_or(path);
     Some(DumpFrame {
-        file: String::from_utf8_lossy(file).into_owned(),
+        file,
         line: number,
-        function: String::from_utf8_lossy(function).into_owned(),
+        function,
         in_test: file.starts_with(b"test_") && file.ends_with(b".py"),
     })
 }
 
-/// A line that belongs to a faulthandler dump without being a frame: a thread's header,
-/// `Stack (most recent call first):`, and what 3.9+ print after the threads.
+/// A line that belongs to a faulthandler dump without being a frame: a thread's header or
+/// `Stack (most recent call first):` (C2), and what 3.9+ print after the threads.
 pub fn is_dump_line(line: &[u8]) -> bool {
-    line.starts_with(b"Current thread ")
-        || line.starts_with(b"Thread 0x")
-        || line.starts_with(b"Stack (most recent call first)")
+    matches!(crash_line(line), Ok((_, CrashLine::ThreadDump)))
         || line.starts_with(b"Python runtime state:")
         || line.starts_with(b"Extension modules:")
         || line.starts_with(b"Current thread's C stack trace")
@@ -161,7 +166,7 @@ mod tests {
         assert_eq!(f.place(), "test_signal.py:973 in measure_itimer_resolution");
         assert!(f.in_test);
         let f = dump_frame(b"  File \"C:\\b\\Lib\\selectors.py\", line 265 in select").unwrap();
-        assert_eq!((f.file.as_str(), f.in_test), ("selectors.py", false));
+        assert_eq!((f.file, f.in_test), (&b"selectors.py"[..], false));
         assert_eq!(dump_frame(b"  <no Python frame>"), None);
         assert!(is_dump_line(b"Thread 0x405acdc0 (most recent call first):"));
         assert!(is_dump_line(

@@ -309,8 +309,16 @@ fn method<'a>(i: &'a [u8]) -> IResult<&'a [u8], UnittestLine<'a>> {
 }
 
 /// U1b's docstring line (`Check foo. ... ok`), or a status alone: the status ends the line,
-/// so it is looked for there, not searched for.
+/// so it is looked for there (only `skipped 'reason'`, whose reason may hold anything, is
+/// searched for, and only in a line that ends with a quote).
 pub fn trailing_status(i: &[u8]) -> Option<MethodStatus> {
+    // every status ends with one of these: most lines are turned away by their last byte
+    if !matches!(
+        i.last(),
+        Some(b'k' | b'L' | b'R' | b'e' | b's' | b'\'' | b'"')
+    ) {
+        return None;
+    }
     if let Some(s) = method_status(i) {
         return Some(s);
     }
@@ -332,7 +340,8 @@ fn status(i: &[u8]) -> IResult<&[u8], UnittestLine<'_>> {
     }
 }
 
-fn is_rule(i: &[u8]) -> bool {
+/// U2's rules: 70 `=` or 70 `-`.
+pub fn is_rule(i: &[u8]) -> bool {
     i.len() == 70 && (i.iter().all(|&b| b == b'=') || i.iter().all(|&b| b == b'-'))
 }
 

@@ -171,14 +171,12 @@ impl UnitOwner {
         !self.in_verbose
     }
 
-    /// The module of a method line: a new one replaces the old; whether it changed.
-    pub fn set_module(&mut self, module: &[u8]) -> bool {
-        if self.module.as_deref().map(str::as_bytes) == Some(module) {
-            return false;
+    /// The module of a method line, unless it is the one already known.
+    pub fn set_module(&mut self, module: &[u8]) {
+        if self.module.as_deref().map(str::as_bytes) != Some(module) {
+            self.module = Some(String::from_utf8_lossy(module).into_owned());
         }
-        self.module = Some(String::from_utf8_lossy(module).into_owned());
         self.in_verbose = true;
-        true
     }
 
     pub fn open(&mut self, desc: &[u8]) {
@@ -211,6 +209,43 @@ pub struct FailedMethod {
     pub line: u64,
 }
 
+/// At most this many failing methods wait for their U2 block at a time.
+const WAITING_MAX: usize = 1024;
+
+/// Failing methods waiting for their U2 block, found by description. Past `WAITING_MAX` a
+/// failing method is not kept: its U2 block alone records it (without a block, it is lost).
+#[derive(Debug, Default)]
+pub struct WaitingMethods {
+    /// In the order their statuses came; a taken one leaves `None`.
+    slots: Vec<Option<FailedMethod>>,
+    by_desc: rustc_hash::FxHashMap<String, Vec<usize>>,
+}
+
+impl WaitingMethods {
+    pub fn push(&mut self, m: FailedMethod) {
+        if self.slots.len() < WAITING_MAX {
+            self.by_desc
+                .entry(m.desc.clone())
+                .or_default()
+                .push(self.slots.len());
+            self.slots.push(Some(m));
+        }
+    }
+
+    /// The first one waiting with this description.
+    pub fn take(&mut self, desc: &str) -> Option<FailedMethod> {
+        let at = self.by_desc.get_mut(desc)?;
+        let slot = (!at.is_empty()).then(|| at.remove(0))?;
+        self.slots[slot].take()
+    }
+
+    /// Every one still waiting, in the order their statuses came.
+    pub fn drain(&mut self) -> impl Iterator<Item = FailedMethod> + use<> {
+        self.by_desc.clear();
+        std::mem::take(&mut self.slots).into_iter().flatten()
+    }
+}
+
 /// The reader's position in the run.
 #[derive(Debug, Default)]
 pub struct Cursor {
@@ -226,11 +261,16 @@ pub struct Cursor {
     /// What method lines said in the output being read.
     pub unit: UnitOwner,
     /// Methods that failed and wait for their U2 block.
-    pub failed_methods: Vec<FailedMethod>,
+    pub failed_methods: WaitingMethods,
+    /// The line before was a U2 rule: a `FAIL: …` line can only be a U2 header right after
+    /// one (a test may print `ERROR: could not connect` anywhere).
+    pub after_rule: bool,
     /// A traceback or faulthandler dump being read for its reason.
     pub reading: Reading,
     /// Outcome events of the test whose output is being read: its reason may come after them.
     pub held: Vec<Event>,
+    /// An event of another test was held: release after this line.
+    pub release_held: bool,
     /// In a sequential run, the test a warning named while no progress line had: the one
     /// that was running, in a log that begins in the middle of it.
     pub running_hint: Option<String>,

@@ -14,8 +14,6 @@ pub struct KeyDigest {
     pub last_line: u64,
     /// Leaked objects (`top_leaked`) and how many times each leaked.
     pub leaked: BTreeMap<String, u64>,
-    /// The longest faulthandler timeout its events printed, in seconds.
-    pub timeout_s: Option<u64>,
 }
 
 /// What sets one event apart from another in `stats`, as the events say it (`None` where
@@ -29,13 +27,43 @@ pub struct DigestKey {
     pub reason_key: Option<String>,
 }
 
-/// `0:15:00` (a `Timeout (…)!` event's detail) in seconds.
-fn clock_seconds(clock: &str) -> Option<u64> {
-    let clock = clock.split('.').next()?;
-    clock
-        .split(':')
-        .try_fold(0u64, |acc, part| Some(acc * 60 + part.parse::<u64>().ok()?))
+/// A `DigestKey` borrowed from an event, to look it up without copying its strings: its
+/// fields hash as `DigestKey`'s do (`Option<&str>` as `Option<String>`).
+#[derive(Hash)]
+struct KeyOf<'e> {
+    test: Option<&'e str>,
+    kind: Kind,
+    resource: Option<&'e str>,
+    method: Option<&'e str>,
+    reason_key: Option<&'e str>,
 }
+
+impl hashbrown::Equivalent<DigestKey> for KeyOf<'_> {
+    fn equivalent(&self, k: &DigestKey) -> bool {
+        self.kind == k.kind
+            && self.test == k.test.as_deref()
+            && self.resource == k.resource.as_deref()
+            && self.method == k.method.as_deref()
+            && self.reason_key == k.reason_key.as_deref()
+    }
+}
+
+impl KeyOf<'_> {
+    fn to_key(&self) -> DigestKey {
+        DigestKey {
+            test: self.test.map(str::to_string),
+            kind: self.kind,
+            resource: self.resource.map(str::to_string),
+            method: self.method.map(str::to_string),
+            reason_key: self.reason_key.map(str::to_string),
+        }
+    }
+}
+
+/// Distinct keys a run's digest holds before new events are told apart only by test, kind
+/// and resource: a run of endless distinct methods or reasons keeps a bounded digest (its
+/// counts stay exact; only the split by method and reason stops growing).
+const KEYS_MAX: usize = 65_536;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RunDigest {
@@ -46,27 +74,27 @@ pub struct RunDigest {
 impl RunDigest {
     pub fn add(&mut self, e: &Event) {
         self.events += 1;
-        let key = DigestKey {
-            test: e.test.clone(),
+        let mut key = KeyOf {
+            test: e.test.as_deref(),
             kind: e.kind,
-            resource: e.resource.clone(),
-            method: e.method.clone(),
-            reason_key: e.reason_key.clone(),
+            resource: e.resource.as_deref(),
+            method: e.method.as_deref(),
+            reason_key: e.reason_key.as_deref(),
         };
-        let d = self.keys.entry(key).or_insert_with(|| KeyDigest {
-            first_line: e.line,
-            last_line: e.line,
-            ..KeyDigest::default()
-        });
+        if self.keys.len() >= KEYS_MAX && !self.keys.contains_key(&key) {
+            (key.method, key.reason_key) = (None, None);
+        }
+        let d = match self.keys.get_mut(&key) {
+            Some(d) => d,
+            None => self.keys.entry(key.to_key()).or_insert(KeyDigest {
+                first_line: e.line,
+                last_line: e.line,
+                ..KeyDigest::default()
+            }),
+        };
         d.events += 1;
         d.first_line = d.first_line.min(e.line);
         d.last_line = d.last_line.max(e.line);
-        if e.kind == Kind::Timeout
-            && let crate::run::Detail::Text(clock) = &e.detail
-            && let Some(s) = clock_seconds(clock)
-        {
-            d.timeout_s = d.timeout_s.max(Some(s));
-        }
         for (object, n) in e.leaked_objects() {
             match d.leaked.get_mut(object) {
                 Some(total) => *total += n,
@@ -121,13 +149,24 @@ mod tests {
     }
 
     #[test]
-    fn timeouts_are_read_in_seconds() {
-        assert_eq!(clock_seconds("0:15:00"), Some(900));
-        assert_eq!(clock_seconds("1:00:00.000123"), Some(3600));
-        assert_eq!(clock_seconds("soon"), None);
-        let mut e = Event::new(1, Phase::Main, Kind::Timeout, Some("test_a".into()));
-        e.detail = crate::run::Detail::Text("0:20:00".into());
-        let d = RunDigest::from_events([&e]);
-        assert_eq!(d.keys.values().next().unwrap().timeout_s, Some(1200));
+    fn endless_distinct_methods_keep_a_bounded_digest_with_exact_counts() {
+        let mut d = RunDigest::default();
+        let n = KEYS_MAX as u64 + 100;
+        for i in 0..n {
+            let mut e = Event::new(i, Phase::Main, Kind::MethodFailed, Some("test_a".into()));
+            e.method = Some(format!("T.test_{i}"));
+            d.add(&e);
+        }
+        // the keys past the bound fold into one without a method
+        assert_eq!(d.keys.len(), KEYS_MAX + 1);
+        assert_eq!(d.keys.values().map(|k| k.events).sum::<u64>(), n);
+        let folded = DigestKey {
+            test: Some("test_a".into()),
+            kind: Kind::MethodFailed,
+            resource: None,
+            method: None,
+            reason_key: None,
+        };
+        assert_eq!(d.keys[&folded].events, 100);
     }
 }

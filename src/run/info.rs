@@ -33,7 +33,7 @@ pub struct RunInfo {
     pub flaky: u64,
     /// The final `Tests result:`/`Result:` state, else the last `== Tests result: … ==`.
     pub result: Option<String>,
-    /// The per-test timeout its M line announced, in seconds.
+    /// The longest timeout it had, in seconds: its M line's, or one faulthandler printed.
     pub timeout_s: Option<u64>,
     /// The `reason_key` its events said most often.
     pub top_reason: Option<String>,

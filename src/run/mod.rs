@@ -30,7 +30,7 @@ use nested::{NestedBuffer, Opener};
 use state::RunState;
 pub use state::{Keep, RunEvents};
 
-use crate::grammar::{self, LineKind, header::HeaderLine};
+use crate::grammar::{self, LineKind, header::HeaderLine, unittest::UnittestLine};
 use crate::input::lines::{Flow, Line};
 use crate::kind::Kind;
 use crate::leak::Rules;
@@ -135,6 +135,7 @@ impl<'r, F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'r, F> {
         if self.nested.is_some() {
             return self.push_aside(number, line, raw);
         }
+        let after_rule = std::mem::take(&mut self.cursor.after_rule);
         // a traceback or a faulthandler dump being read for its reason takes its lines
         if self.cursor.reading.is_open() && self.read_reason(line) {
             return self.run.touch(number, false);
@@ -148,17 +149,22 @@ impl<'r, F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'r, F> {
             && self.cursor.unit.is_idle();
         if !(idle && matches!(line.first(), Some(b' ' | b'\t'))) {
             let (line, kind) = self.classify(line, raw);
+            let is_rule = matches!(kind, LineKind::Unittest(UnittestLine::Rule));
+            self.cursor.after_rule = after_rule;
             if !(idle && matches!(kind, LineKind::Other | LineKind::Blank)) {
                 self.handle(number, line, kind);
             }
+            self.cursor.after_rule = is_rule;
         }
         if self.nested.is_none() {
             if self.cursor.owner_since() != owner {
                 // another test's output begins
                 self.end_unit();
                 self.cursor.running_hint = None;
+                self.release_held(false);
+            } else if self.cursor.release_held {
+                self.release_held(false);
             }
-            self.release_held(false);
             self.run.touch(number, false);
         }
     }

@@ -8,9 +8,9 @@ use super::results::ReasonFrom;
 use super::{Event, Flow, Phase, RunBuilder, RunEvents, RunInfo};
 use crate::grammar::LineKind;
 use crate::grammar::traceback::{
-    DumpFrame, dump_frame, exception_line, is_chain_line, is_dump_line, is_traceback_start,
+    dump_frame, exception_line, is_chain_line, is_dump_line, is_traceback_start,
 };
-use crate::grammar::unittest::unittest_line;
+use crate::grammar::unittest::is_rule;
 
 /// At most this many outcome events wait for their test's output to end.
 const HELD_MAX: usize = 64;
@@ -81,14 +81,8 @@ impl TracebackReader {
 
     /// Take `line` if it belongs to the traceback.
     fn take(&mut self, line: &[u8]) -> bool {
-        let is_rule = || {
-            matches!(
-                unittest_line(line),
-                Ok((_, crate::grammar::unittest::UnittestLine::Rule))
-            )
-        };
         match self.at {
-            TracebackAt::Header { .. } if is_rule() => {
+            TracebackAt::Header { .. } if is_rule(line) => {
                 self.at = TracebackAt::Start;
                 true
             }
@@ -99,8 +93,8 @@ impl TracebackReader {
                 true
             }
             TracebackAt::Header { .. } => false,
-            TracebackAt::Start if line.is_empty() || is_rule() => true,
-            TracebackAt::Start | TracebackAt::End if is_traceback_start(line) => {
+            TracebackAt::Start if line.is_empty() || is_rule(line) => true,
+            TracebackAt::Start if is_traceback_start(line) => {
                 self.at = TracebackAt::Frames;
                 true
             }
@@ -136,9 +130,12 @@ pub struct DumpReader {
     event: Box<Event>,
     /// What faulthandler said: `Timeout (0:15:00)!`, `Fatal Python error: Aborted`.
     said: String,
-    first: Option<DumpFrame>,
-    /// The first frame in a test module: where a test hung or crashed.
-    in_test: Option<DumpFrame>,
+    /// Where the first frame is, and the first frame in a test module (where a test hung or
+    /// crashed): `test_signal.py:973 in measure`.
+    first: Option<String>,
+    in_test: Option<String>,
+    /// The last line was blank: only a thread's header (or what ends a dump) may follow.
+    after_blank: bool,
 }
 
 impl DumpReader {
@@ -148,24 +145,41 @@ impl DumpReader {
             said,
             first: None,
             in_test: None,
+            after_blank: false,
         }
     }
 
     fn take(&mut self, line: &[u8]) -> bool {
-        if let Some(frame) = dump_frame(line) {
-            if self.in_test.is_none() && frame.in_test {
-                self.in_test = Some(frame.clone());
-            }
-            self.first.get_or_insert(frame);
+        if line.is_empty() {
+            self.after_blank = true;
             return true;
         }
-        line.is_empty() || line.starts_with(b" ") || is_dump_line(line)
+        if is_dump_line(line) {
+            self.after_blank = false;
+            return true;
+        }
+        // after a blank line, frames belong to no thread: the dump is over (a dump that did
+        // not end the process is followed by the test's own output)
+        if self.after_blank {
+            return false;
+        }
+        if let Some(frame) = dump_frame(line) {
+            if self.in_test.is_none() && frame.in_test {
+                self.in_test = Some(frame.place());
+            }
+            if self.first.is_none() {
+                self.first = Some(frame.place());
+            }
+            return true;
+        }
+        // `  <no Python frame>`, `  Garbage-collecting`, `  ...`
+        line.starts_with(b"  ")
     }
 
     /// `Timeout (0:15:00)! at test_signal.py:973 in measure_itimer_resolution`
     fn reason(&self) -> String {
         match self.in_test.as_ref().or(self.first.as_ref()) {
-            Some(frame) => format!("{} at {}", self.said, frame.place()),
+            Some(place) => format!("{} at {place}", self.said),
             None => self.said.clone(),
         }
     }
@@ -235,26 +249,28 @@ impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
     /// An outcome event: held while its test's output is being read (its reason may still
     /// come), else given its reason and recorded.
     pub(super) fn hold_outcome(&mut self, e: Event) {
-        if e.kind.carries_reason() {
-            self.cursor.held.push(e);
-            if self.cursor.held.len() > HELD_MAX {
-                self.release_held(true);
-            }
-        } else {
-            self.run.push_event(e);
+        if !e.kind.carries_reason() {
+            return self.run.push_event(e);
+        }
+        // an event of another test than the output's: released after this line
+        self.cursor.release_held |= e.test.as_deref() != self.cursor.owner_test();
+        self.cursor.held.push(e);
+        if self.cursor.held.len() > HELD_MAX {
+            self.release_held(true);
         }
     }
 
     /// Record the held events whose test's output is over (`all`: every one).
     pub(super) fn release_held(&mut self, all: bool) {
+        self.cursor.release_held = false;
         if self.cursor.held.is_empty() {
             return;
         }
-        let owner = self.cursor.owner_test().map(str::to_string);
-        let held = std::mem::take(&mut self.cursor.held);
-        for mut e in held {
-            if !all && owner.is_some() && e.test == owner {
-                self.cursor.held.push(e);
+        let mut still_held = Vec::new();
+        for mut e in std::mem::take(&mut self.cursor.held) {
+            let owner = self.cursor.owner_test();
+            if !all && owner.is_some() && e.test.as_deref() == owner {
+                still_held.push(e);
                 continue;
             }
             if let Some(test) = &e.test {
@@ -263,6 +279,7 @@ impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
             }
             self.run.push_event(e);
         }
+        self.cursor.held = still_held;
     }
 }
 

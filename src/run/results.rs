@@ -251,10 +251,22 @@ impl TestResults {
         }
     }
 
-    /// A method of `name` passed in the re-run.
+    /// A method of `name` passed in the re-run: kept when it failed before (or the re-run
+    /// matched it), so the methods of a whole re-run test file do not crowd it out.
     pub fn method_passed_in_rerun(&mut self, name: &str, method: &str, line: u64) {
-        let notes = self.test(name).methods();
-        if !notes.passed_rerun.iter().any(|(m, _)| m == method) {
+        let Some(notes) = self
+            .tests
+            .get_mut(name)
+            .and_then(|t| t.methods.as_deref_mut())
+        else {
+            return;
+        };
+        let failed_before = notes.failed_main.iter().any(|(m, _)| m == method)
+            || notes
+                .matching
+                .iter()
+                .any(|m| m == bare_method(method) || m == method);
+        if failed_before && !notes.passed_rerun.iter().any(|(m, _)| m == method) {
             push_capped(&mut notes.passed_rerun, (method.to_string(), line));
         }
     }
@@ -376,10 +388,10 @@ impl TestResults {
                 e.give_reason(self.reason_for(&name, Phase::Main, Kind::Failed));
                 derived.push(e);
             }
-            let mut e = Event::new(line, Phase::Rerun, outcome.kind(), Some(name));
-            if let Some(test) = e.test.as_deref() {
-                e.give_reason(self.reason_for(test, Phase::Rerun, outcome.kind()));
-            }
+            let reason = self.reason_for(&name, Phase::Rerun, outcome.kind());
+            let mut e = Event::new(line, Phase::Rerun, outcome.kind(), None);
+            e.give_reason(reason);
+            e.test = Some(name);
             derived.push(e);
         }
     }
@@ -414,15 +426,9 @@ fn method_flakes<'a>(
     notes: &'a MethodNotes,
     test_reason: Option<&'a str>,
 ) -> impl Iterator<Item = Event> + 'a {
-    notes.passed_rerun.iter().filter_map(move |(method, line)| {
+    // only methods that failed before were kept as passing in the re-run
+    notes.passed_rerun.iter().map(move |(method, line)| {
         let failed = notes.failed_main.iter().find(|(m, _)| m == method);
-        let matched = notes
-            .matching
-            .iter()
-            .any(|m| m == bare_method(method) || m == method);
-        if failed.is_none() && !matched {
-            return None;
-        }
         let mut e = Event::new(
             *line,
             Phase::Rerun,
@@ -431,7 +437,7 @@ fn method_flakes<'a>(
         );
         e.method = Some(method.clone());
         e.give_reason(failed.and_then(|(_, r)| r.as_deref()).or(test_reason));
-        Some(e)
+        e
     })
 }
 

@@ -75,6 +75,8 @@ pub struct RunState {
     flaky: u64,
     /// The latest `fatal_error` or `timeout`: its line, test and kind.
     last_fatal: Option<(u64, Option<String>, Kind)>,
+    /// The longest faulthandler `Timeout (…)!` printed, in seconds.
+    faulthandler_timeout_s: Option<u64>,
     /// How often each `reason_key` came, and its first line (`top_reason`).
     reasons: hashbrown::HashMap<String, (u64, u64), rustc_hash::FxBuildHasher>,
     /// The lines of the run: from where it first had content to the last line read.
@@ -104,6 +106,7 @@ impl RunState {
             event_count: 0,
             flaky: 0,
             last_fatal: None,
+            faulthandler_timeout_s: None,
             reasons: Default::default(),
             first_line: None,
             last_line: 0,
@@ -236,6 +239,11 @@ impl RunState {
         self.result_is_interrupted
     }
 
+    /// faulthandler printed `Timeout (…)!` for a timeout of `seconds`.
+    pub fn note_timeout(&mut self, seconds: u64) {
+        self.faulthandler_timeout_s = self.faulthandler_timeout_s.max(Some(seconds));
+    }
+
     /// `Test suite interrupted by signal SIGINT.`
     pub fn mark_interrupted(&mut self) {
         self.result_is_interrupted = true;
@@ -313,7 +321,10 @@ impl RunState {
             flaky: self.flaky,
             result: self.result,
             top_reason,
-            timeout_s: self.announced.and_then(|m| m.timeout_s),
+            timeout_s: self
+                .announced
+                .and_then(|m| m.timeout_s)
+                .max(self.faulthandler_timeout_s),
             duration_s: self.duration.or(counter.last_elapsed.map(|s| s as f64)),
             complete,
             first_line: self.first_line.unwrap_or(0),

@@ -391,3 +391,128 @@ fn before_3_11_a_method_with_failing_subtests_gets_no_status_and_the_next_desc_f
         Some("AssertionError: 1 unexpectedly found in (1,)")
     );
 }
+
+// ---- from review: hostile and odd verbose output ----
+
+#[test]
+fn a_line_of_endless_glued_method_lines_is_read_without_recursion() {
+    let line = format!("test_a (m.C) ... {}", ". a (b.c) ... ".repeat(50_000));
+    let evs = full(&format!(
+        "0:00:00 Run 1 test sequentially\n0:00:00 [1/1] test_x\n{line}\n\n== Tests result: SUCCESS ==\n"
+    ));
+    assert_eq!(evs.len(), 1);
+    assert_eq!(find(&evs, "test_x", "passed").line, 5);
+}
+
+#[test]
+fn a_failure_header_only_counts_right_after_its_rule() {
+    let evs = full(
+        "0:00:00 Run 1 test sequentially\n0:00:00 [1/1] test_a\nERROR: could not resolve host (test.test_a.T)\nsome text\n0:00:01 test_a passed\n",
+    );
+    assert!(!evs.iter().any(|e| e.kind.is_method_failure()), "{evs:?}");
+}
+
+fn failing_methods(n: usize, rule: &str) -> String {
+    let eq = "=".repeat(70);
+    let mut log = String::from("0:00:00 Run 1 test sequentially\n0:00:00 [1/1] test_x\n");
+    for i in 0..n {
+        log.push_str(&format!("test_{i} (test_x.T.test_{i}) ... FAIL\n"));
+    }
+    for i in 0..n {
+        log.push_str(&format!(
+            "{eq}\nFAIL: test_{i} (test_x.T.test_{i})\n{rule}\nTraceback (most recent call last):\n  File \"x.py\", line 1, in test_{i}\nAssertionError: {i}\n\n"
+        ));
+    }
+    log.push_str(&format!(
+        "{rule}\nRan {n} tests in 0.1s\n\nFAILED (failures={n})\n"
+    ));
+    log
+}
+
+#[test]
+fn more_failing_methods_than_can_wait_are_each_recorded_once() {
+    let rule = "-".repeat(70);
+    let n = 1100;
+    let evs = full(&failing_methods(n, &rule));
+    let methods: Vec<&crate::run::Event> =
+        evs.iter().filter(|e| e.kind.is_method_failure()).collect();
+    assert_eq!(methods.len(), n);
+    // every one got its block's reason, those past the waiting bound too
+    assert!(methods.iter().all(|e| e.reason.is_some()));
+}
+
+#[test]
+fn failures_of_several_modules_wait_for_the_blocks_at_the_end() {
+    // a package's modules in one `-v` run with no progress line: the U2 blocks come last
+    let rule = "-".repeat(70);
+    let eq = "=".repeat(70);
+    let evs = full(&format!(
+        "test_a (test.pkg.one.T.test_a) ... FAIL\ntest_b (test.pkg.two.T.test_b) ... ok\n\n{eq}\nFAIL: test_a (test.pkg.one.T.test_a)\n{rule}\nTraceback (most recent call last):\n  File \"x.py\", line 1, in test_a\nAssertionError: a\n\n{rule}\nRan 2 tests in 0.1s\n"
+    ));
+    let failed: Vec<(Option<&str>, Option<&str>)> = evs
+        .iter()
+        .filter(|e| e.kind.is_method_failure())
+        .map(|e| (e.test.as_deref(), e.reason.as_deref()))
+        .collect();
+    assert_eq!(
+        failed,
+        vec![(Some("test.pkg.one"), Some("AssertionError: a"))]
+    );
+}
+
+#[test]
+fn a_flaky_method_is_found_after_hundreds_of_other_passes() {
+    let mut log = String::from(
+        "0:00:00 Run tests sequentially\n0:00:00 [1/1] test_x\ntest_z (test_x.T) ... FAIL\n0:00:01 test_x failed\n\n== Tests result: FAILURE ==\n\n0:00:02 Re-running failed tests in verbose mode\n0:00:02 Re-running test_x in verbose mode\n",
+    );
+    for i in 0..300 {
+        log.push_str(&format!("test_{i} (test_x.T) ... ok\n"));
+    }
+    log.push_str("test_z (test_x.T) ... ok\nOK\n\n== Tests result: FAILURE then SUCCESS ==\nTests result: FAILURE then SUCCESS\n");
+    let evs = full(&log);
+    let flaky: Vec<&str> = evs
+        .iter()
+        .filter(|e| e.kind.as_str() == "method_flaky")
+        .filter_map(|e| e.method.as_deref())
+        .collect();
+    assert_eq!(flaky, vec!["T.test_z"]);
+}
+
+#[test]
+fn an_unrelated_traceback_after_the_exception_is_not_the_reason() {
+    let evs = full(
+        "0:00:00 Run tests sequentially\n0:00:00 [1/1] test_a\ntest test_a failed -- Traceback (most recent call last):\n  File \"x.py\", line 1, in test_x\nAssertionError: first\n\nTraceback (most recent call last):\n  File \"y.py\", line 2, in cleanup\nOSError: later, elsewhere\n",
+    );
+    assert_eq!(
+        find(&evs, "test_a", "failed").reason.as_deref(),
+        Some("AssertionError: first")
+    );
+}
+
+#[test]
+fn what_follows_a_dump_after_a_blank_line_is_read_again() {
+    // a dump that did not end the process: the test's subtest lines go on after it
+    let evs = full(
+        "0:00:00 Run 1 test sequentially\n0:00:00 [1/1] test_x\ntest_s (test_x.T.test_s) ... \nTimeout (0:00:05)!\nThread 0x7f (most recent call first):\n  File \"/b/test_x.py\", line 3 in test_s\n\n  test_s (test_x.T.test_s) (i=1) ... FAIL\n",
+    );
+    let m = find(&evs, "test_x", "method_failed");
+    assert_eq!(m.method.as_deref(), Some("T.test_s"));
+    let t = find(&evs, "test_x", "timeout");
+    assert_eq!(
+        t.reason.as_deref(),
+        Some("Timeout (0:00:05)! at test_x.py:3 in test_s")
+    );
+}
+
+#[test]
+fn a_subtest_line_of_a_method_named_like_a_leak_value_is_a_method_line() {
+    let evs = full(
+        "0:00:00 Run 1 test sequentially\n0:00:00 [1/1] test_x\ntest_parent (test_x.T.test_parent) ... \n  After_test (test_x.T.After_test) (i=1) ... FAIL\n  Before_test (test_x.T.Before_test) (i=2) ... FAIL\n",
+    );
+    let methods: Vec<&str> = evs
+        .iter()
+        .filter(|e| e.kind.is_method_failure())
+        .filter_map(|e| e.method.as_deref())
+        .collect();
+    assert_eq!(methods, vec!["T.After_test", "T.Before_test"]);
+}

@@ -7,19 +7,24 @@ use super::cursor::FailedMethod;
 use super::reasons::{Explains, Reading, TracebackReader};
 use super::{Detail, Event, Flow, Phase, RunBuilder, RunEvents, RunInfo, text};
 use crate::grammar::{
-    self,
-    unittest::{Desc, FailureWhat, MethodStatus, UnittestLine, desc, method_line, method_status},
+    self, LineKind,
+    unittest::{Desc, FailureWhat, MethodStatus, UnittestLine, desc},
 };
 use crate::kind::Kind;
 
-/// At most this many failing methods wait for their U2 block; past it the oldest is recorded
-/// without a reason.
-const WAITING_MAX: usize = 1024;
+/// Longest description and method name kept, in characters: enough for any real one, and a
+/// bound on what a run keeps of them.
+const NAME_CHARS: usize = 1024;
 
-/// The method whose status just came.
-struct OpenMethod {
-    desc: String,
-    method: Option<String>,
+/// The description as kept (a U1 line's and its U2 block's are kept alike, so they meet).
+fn kept_desc(d: &Desc<'_>) -> String {
+    crate::text::fit(&text(d.text), NAME_CHARS).into_owned()
+}
+
+/// `Class.test_m` as kept.
+fn kept_method(d: &Desc<'_>) -> Option<String> {
+    d.method()
+        .map(|m| crate::text::fit(&m, NAME_CHARS).into_owned())
 }
 
 fn kind_of(status: MethodStatus) -> Kind {
@@ -47,6 +52,7 @@ impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
                 self.cursor.unit.ran_none = tests == 0;
             }
             UnittestLine::Result { outcome, .. } => self.unittest_result(number, outcome),
+            // `push_one` notes it for the header that may follow
             UnittestLine::Rule => {}
         }
     }
@@ -60,6 +66,7 @@ impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
         mut status: Option<MethodStatus>,
         mut after: &'l [u8],
     ) {
+        // a loop, not a recursion: a line may hold any number of them
         loop {
             self.open_method(&desc);
             if let Some(s) = status {
@@ -68,27 +75,26 @@ impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
             if after.is_empty() {
                 return;
             }
-            match method_line(after) {
-                Some((next, rest)) => {
-                    (desc, status, after) = (next, method_status(rest), rest);
-                }
-                None => {
-                    let kind = grammar::classify(after);
-                    return self.handle(number, after, kind);
-                }
+            // (a progress line glued further into the text is not looked for: the search
+            // would go over the rest of the line once per DESC)
+            match grammar::classify_unglued(after) {
+                LineKind::Unittest(UnittestLine::Method {
+                    desc: next,
+                    status: next_status,
+                    after: rest,
+                }) => (desc, status, after) = (next, next_status, rest),
+                kind => return self.handle(number, after, kind),
             }
         }
     }
 
-    /// A method begins: its module owns what follows where no progress line does.
+    /// A method begins: its module owns what follows where no progress line does. (Failing
+    /// methods of an earlier module keep waiting: unittest prints every U2 block at the end.)
     fn open_method(&mut self, desc: &Desc<'_>) {
         // with a progress line's test owning the output, the module is not needed
         if self.cursor.owner.is_none()
             && let Some(module) = desc.module()
-            && self.cursor.unit.module.as_deref().map(str::as_bytes) != Some(module)
         {
-            // another module's output: its failures are not this one's
-            self.release_failed_methods();
             self.cursor.unit.set_module(module);
         }
         self.cursor.unit.open(desc.text);
@@ -103,60 +109,52 @@ impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
             self.cursor.unit.close();
             return;
         }
-        let Some(open_desc) = self.cursor.unit.close() else {
+        let Some(open) = self.cursor.unit.close().and_then(desc) else {
             return;
         };
-        let open = OpenMethod {
-            desc: text(open_desc),
-            method: desc(open_desc).and_then(|d| d.method()),
-        };
+        let (desc, method) = (kept_desc(&open), kept_method(&open));
         let test = self.cursor.output_test().map(str::to_string);
         if status.is_failure() {
-            if self.cursor.failed_methods.len() >= WAITING_MAX {
-                let oldest = self.cursor.failed_methods.remove(0);
-                self.record_failed_method(oldest, None);
-            }
             self.cursor.failed_methods.push(FailedMethod {
-                desc: open.desc,
-                method: open.method,
+                desc,
+                method,
                 status,
                 test,
                 line: number,
             });
-        } else if let (Some(test), Some(method)) = (test, open.method) {
+        } else if let (Some(test), Some(method)) = (test, method) {
             self.run
                 .results_mut()
                 .method_passed_in_rerun(&test, &method, number);
         }
     }
 
-    /// U2 `FAIL: DESC`: the method's failure, whose reason the traceback below gives.
+    /// U2 `FAIL: DESC` right after its rule: the method's failure, whose reason the traceback
+    /// below gives. Elsewhere such a line is what a test printed.
     fn failure_block(&mut self, number: u64, what: FailureWhat, desc: Option<Desc<'_>>) {
-        let desc_text = desc.as_ref().map(|d| text(d.text));
-        let waiting = self
-            .cursor
-            .failed_methods
-            .iter()
-            .position(|m| Some(&m.desc) == desc_text.as_ref());
-        let failed = match waiting {
+        let Some(desc) = desc.filter(|_| self.cursor.after_rule) else {
+            return;
+        };
+        let desc_text = kept_desc(&desc);
+        let failed = match self.cursor.failed_methods.take(&desc_text) {
             // the block's word wins over the status line's
-            Some(at) => FailedMethod {
+            Some(waiting) => FailedMethod {
                 status: what.status(),
-                ..self.cursor.failed_methods.remove(at)
+                ..waiting
             },
             None => FailedMethod {
-                desc: desc_text.unwrap_or_default(),
-                method: desc.as_ref().and_then(Desc::method),
+                method: kept_method(&desc),
+                desc: desc_text,
                 status: what.status(),
                 test: self
                     .cursor
                     .owner_test()
                     .map(str::to_string)
-                    .or_else(|| desc.as_ref().and_then(Desc::module).map(text)),
+                    .or_else(|| desc.module().map(text)),
                 line: number,
             },
         };
-        let subtest = desc.map(|d| text(d.subtest())).filter(|s| !s.is_empty());
+        let subtest = Some(text(desc.subtest())).filter(|s| !s.is_empty());
         let mut e = self.method_event(failed);
         if let Some(s) = subtest {
             e.detail = Detail::Text(s);
@@ -171,17 +169,13 @@ impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
         e
     }
 
-    /// A failed method without a U2 block to say why.
-    fn record_failed_method(&mut self, failed: FailedMethod, reason: Option<&str>) {
-        let mut e = self.method_event(failed);
-        e.give_reason(reason);
-        self.push_method_failure(e);
-    }
-
-    /// Failing methods still waiting for their U2 block: the block will not come.
+    /// Failing methods still waiting for their U2 block: the block will not come, they
+    /// failed without a reason.
     pub(super) fn release_failed_methods(&mut self) {
-        for failed in std::mem::take(&mut self.cursor.failed_methods) {
-            self.record_failed_method(failed, None);
+        let waiting: Vec<FailedMethod> = self.cursor.failed_methods.drain().collect();
+        for failed in waiting {
+            let e = self.method_event(failed);
+            self.push_method_failure(e);
         }
     }
 

@@ -173,7 +173,12 @@ impl<F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'_, F> {
     /// A timeout or a fatal error: its event waits for the dump that says where.
     pub(super) fn crash(&mut self, number: u64, line: &[u8], c: CrashLine<'_>) {
         let (kind, detail) = match c {
-            CrashLine::Timeout(d) => (Kind::Timeout, d),
+            CrashLine::Timeout(d) => {
+                if let Ok((_, seconds)) = crate::grammar::prefix::elapsed(d) {
+                    self.run.note_timeout(seconds);
+                }
+                (Kind::Timeout, d)
+            }
             CrashLine::FatalError(m) | CrashLine::WindowsFatal(m) => (Kind::FatalError, m),
             CrashLine::ThreadDump => return,
         };

@@ -105,11 +105,12 @@ pub struct Aggregate {
     pub methods: BTreeMap<String, u64>,
     /// Reason keys its events said, and how many events each.
     pub reasons: BTreeMap<String, u64>,
-    /// The longest timeout of its runs (faulthandler's, as printed), in seconds.
+    /// The longest timeout of its runs, in seconds.
     pub timeout_s: Option<u64>,
 }
 
-/// The key counted most often; a tie goes to the first in order.
+/// The key counted most often; a tie goes to the first in the tally's order (alphabetical for
+/// a `BTreeMap`).
 fn most_frequent<'a>(tally: impl IntoIterator<Item = (&'a str, u64)>) -> Option<&'a str> {
     let mut best: Option<(&str, u64)> = None;
     for (k, n) in tally {
@@ -260,6 +261,8 @@ impl Summary {
             .map(|g| g.run_value(run))
             .collect();
         let group = self.groups.id(&run_values);
+        let per_event = group_by.iter().any(|g| g.is_per_event());
+        let no_event_group = self.groups.id(&Vec::new());
         self.runs += 1;
         self.events += digest.events;
         if digest.events > 0 {
@@ -276,14 +279,19 @@ impl Summary {
                 .test
                 .as_deref()
                 .map_or("", |t| t.strip_prefix("test.").unwrap_or(t));
-            let event_values: Vec<String> = group_by
-                .iter()
-                .filter(|g| g.is_per_event())
-                .map(|g| g.event_value(dk).to_string())
-                .collect();
+            let event_group = if per_event {
+                let values: Vec<String> = group_by
+                    .iter()
+                    .filter(|g| g.is_per_event())
+                    .map(|g| g.event_value(dk).to_string())
+                    .collect();
+                self.groups.id(&values)
+            } else {
+                no_event_group
+            };
             let key = KeyIds {
                 group,
-                event_group: self.groups.id(&event_values),
+                event_group,
                 test: self.names.id(test),
                 kind: dk.kind,
                 resource: self.names.id(dk.resource.as_deref().unwrap_or("")),
@@ -301,7 +309,7 @@ impl Summary {
             if let Some(r) = &dk.reason_key {
                 *agg.reasons.entry(r.clone()).or_insert(0) += d.events;
             }
-            agg.timeout_s = agg.timeout_s.max(d.timeout_s).max(run.timeout_s);
+            agg.timeout_s = agg.timeout_s.max(run.timeout_s);
             if keys_in_run.insert(key) {
                 agg.runs += 1;
                 // copies only when something changes: this runs for every row of every run
