@@ -144,8 +144,14 @@ pub fn verdict(i: &[u8]) -> IResult<&[u8], Verdict<'_>> {
 }
 
 /// The bare verdict printed after the sequential loop for the last test (`test_zlib failed`).
+/// Without a PREFIX the name must be a test's (regrtest runs only `test*` modules): a build
+/// log's `Build failed` is no verdict.
 pub fn verdict_line(i: &[u8]) -> IResult<&[u8], (Option<Prefix>, Verdict<'_>)> {
-    all_consuming((opt(prefix), verdict)).parse(i)
+    let (rest, (prefix, v)) = all_consuming((opt(prefix), verdict)).parse(i)?;
+    if prefix.is_none() && !v.test.starts_with(b"test") {
+        return super::util::failure(i, nom::error::ErrorKind::Verify);
+    }
+    Ok((rest, (prefix, v)))
 }
 
 fn running_suffix(i: &[u8]) -> IResult<&[u8], &[u8]> {
@@ -449,6 +455,8 @@ mod tests {
         );
         assert!(verdict_line(b"test_zlib failed badly").is_err());
         assert!(verdict_line(b"test_zlib skipped -- no zlib").is_err());
+        // A build log's last word is no test's verdict.
+        assert!(verdict_line(b"Build failed").is_err());
     }
 
     #[test]
