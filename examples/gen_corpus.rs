@@ -4,7 +4,7 @@
 //! `flakelog stats` result they must give (`truth.json`).
 //!
 //! ```sh
-//! cargo run --release --example gen_corpus -- --out DIR --size 1GiB --seed 1 [--no-gz] [--no-plain]
+//! cargo run --release --example gen_corpus -- --out DIR --size 1GiB --seed 1 [--no-gz] [--no-plain] [--realistic]
 //! ```
 //!
 //! Writes `DIR/<builder>/<build>.log` (and the same bytes gzipped as `.log.gz`) until the plain
@@ -25,6 +25,10 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+#[path = "support/dress.rs"]
+mod dress;
+use dress::Dress;
 
 // ------------------------------------------------------------------------------------------
 // PRNG: splitmix64 (tiny, fast, good enough, and the same everywhere)
@@ -1938,6 +1942,8 @@ struct Job {
     nth: u32,
     target: usize,
     seed: u64,
+    /// a build step in real proportions, and the archive's dressing (`--realistic`)
+    realistic: bool,
 }
 
 struct LogGen {
@@ -4856,6 +4862,235 @@ fn noise(rng: &mut Rng, o: &mut Out, bytes: usize, windows: bool, root: &str) {
     o.line("./python -E ./Tools/build/generate-build-details.py `cat pybuilddir.txt`/build-details.json");
 }
 
+/// Words C code and compiler messages are made of (the build step's source context).
+const C_WORDS: &[&str] = &[
+    "self", "args", "kwargs", "obj", "result", "item", "index", "count", "size", "value", "dict",
+    "list", "tuple", "key", "hash", "len", "buf", "ptr", "str", "name", "type", "tp", "op", "res",
+    "frame", "code", "tstate", "interp", "module", "state", "flags", "mask", "bits", "offset",
+    "nbytes", "width", "prec", "sign", "digit", "ival", "fval", "exc", "tb", "ctx", "lock", "cond",
+];
+const C_TYPES: &[&str] = &[
+    "Py_ssize_t",
+    "size_t",
+    "int",
+    "unsigned int",
+    "long",
+    "unsigned long",
+    "uint64_t",
+    "char *",
+    "const char *",
+    "PyObject *",
+    "Py_UCS4",
+    "double",
+    "digit",
+    "twodigits",
+    "uint8_t",
+];
+const C_WARNINGS: &[&str] = &[
+    "comparison of integer expressions of different signedness: ‘{a}’ and ‘{b}’ [-Wsign-compare]",
+    "‘{w}’ may be used uninitialized [-Wmaybe-uninitialized]",
+    "unused variable ‘{w}’ [-Wunused-variable]",
+    "conversion from ‘{a}’ to ‘{b}’ may change value [-Wconversion]",
+    "passing argument {n} of ‘{f}’ discards ‘const’ qualifier from pointer target type [-Wdiscarded-qualifiers]",
+    "‘{f}’ defined but not used [-Wunused-function]",
+    "implicit conversion from ‘{a}’ to ‘{b}’ changes value from {n} to {m} [-Wconstant-conversion]",
+    "this statement may fall through [-Wimplicit-fallthrough=]",
+];
+const MAKE_DIRS: &[&str] = &[
+    "Objects",
+    "Python",
+    "Parser",
+    "Modules",
+    "Programs",
+    "Modules/_io",
+];
+
+/// A C identifier of CPython's style (`_PyLong_FromDigits`, `unicode_decode_utf8`).
+fn c_ident(rng: &mut Rng) -> String {
+    if rng.chance(0.5) {
+        let w = rng.pick(C_WORDS);
+        format!(
+            "_Py{}{}_{}{}",
+            &w[..1].to_uppercase(),
+            &w[1..],
+            rng.pick(VERBS),
+            rng.pick(NOUNS)
+        )
+    } else {
+        format!(
+            "{}_{}_{}",
+            rng.pick(NOUNS),
+            rng.pick(VERBS),
+            rng.pick(C_WORDS)
+        )
+    }
+}
+
+/// A line of C code as gcc quotes it under a warning.
+fn c_code(rng: &mut Rng) -> String {
+    let indent = " ".repeat(4 * rng.range(1, 4) as usize);
+    match rng.below(5) {
+        0 => format!(
+            "{indent}if ({} <= 0 || {} > {}->{} * {}) {{",
+            rng.pick(C_WORDS),
+            rng.pick(C_WORDS),
+            rng.pick(C_WORDS),
+            rng.pick(C_WORDS),
+            rng.range(1, 64)
+        ),
+        1 => format!(
+            "{indent}{} {} = {}({}, {});",
+            rng.pick(C_TYPES),
+            rng.pick(C_WORDS),
+            c_ident(rng),
+            rng.pick(C_WORDS),
+            rng.pick(C_WORDS)
+        ),
+        2 => format!(
+            "{indent}for ({} = 0; {} < {}; {}++) {{",
+            rng.pick(C_WORDS),
+            rng.pick(C_WORDS),
+            rng.pick(C_WORDS),
+            rng.pick(C_WORDS)
+        ),
+        3 => format!(
+            "{indent}return {}({}, {});",
+            c_ident(rng),
+            rng.pick(C_WORDS),
+            rng.range(0, 4096)
+        ),
+        _ => format!(
+            "{indent}{}->{} = ({}){} + {};",
+            rng.pick(C_WORDS),
+            rng.pick(C_WORDS),
+            rng.pick(C_TYPES),
+            rng.pick(C_WORDS),
+            rng.range(0, 1 << 20)
+        ),
+    }
+}
+
+/// The build step of a Unix buildbot log as it is stored: configure, make with its compiler
+/// lines, warnings quoted with their source context (`  415 |     code`, `      |   ^~~`),
+/// extension modules, the link. About 146 bytes a line, and under `gzip -6` about as
+/// compressible as real build logs (not the 14× of a repeated line).
+fn build_step(rng: &mut Rng, o: &mut Out, bytes: usize, root: &str) {
+    let start = o.len();
+    ln!(
+        o,
+        "./configure --with-pydebug --with-assertions --prefix={root}/target"
+    );
+    for c in CFG_CHECKS.iter().cycle() {
+        if o.len() - start >= bytes / 10 {
+            break;
+        }
+        match rng.below(4) {
+            0 => ln!(
+                o,
+                "checking {c}... {}",
+                rng.pick(&["yes", "no", "none needed", "(cached) yes"])
+            ),
+            1 => ln!(
+                o,
+                "checking for {}.h... {}",
+                rng.pick(C_WORDS),
+                rng.pick(&["yes", "no"])
+            ),
+            2 => ln!(
+                o,
+                "checking size of {}... {}",
+                rng.pick(C_TYPES),
+                1u64 << rng.below(4)
+            ),
+            _ => ln!(
+                o,
+                "checking whether {} is declared... {}",
+                c_ident(rng),
+                rng.pick(&["yes", "no"])
+            ),
+        }
+    }
+    o.line("configure: creating ./config.status");
+    o.line("config.status: creating Makefile.pre");
+    o.line("config.status: creating pyconfig.h");
+    let flags = "-fno-strict-overflow -Wsign-compare -g -Og -Wall -std=c11 -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wstrict-prototypes -Werror=implicit-function-declaration -fvisibility=hidden";
+    let mut dir = "";
+    while o.len() - start < bytes {
+        let file = rng.pick(C_FILES);
+        let obj = file.strip_suffix(".c").unwrap_or(file);
+        let top = file.split('/').next().unwrap_or(file);
+        if top != dir && rng.chance(0.2) {
+            dir = MAKE_DIRS
+                .iter()
+                .find(|d| **d == top)
+                .copied()
+                .unwrap_or("Modules");
+            ln!(
+                o,
+                "make[{}]: Entering directory '{root}/{dir}'",
+                rng.range(1, 3)
+            );
+        }
+        match rng.below(10) {
+            0 => ln!(
+                o,
+                "./_bootstrap_python ./Programs/_freeze_module.py {} ./Lib/{}.py Python/frozen_modules/{}.h",
+                rng.pick(NOUNS),
+                rng.pick(NOUNS),
+                rng.pick(NOUNS)
+            ),
+            1 if file.starts_with("Modules/_") => ln!(
+                o,
+                "gcc -pthread -shared -Wl,--strip-all build/temp.linux-x86_64-3.{}/{obj}.o -L{root}/target/lib -o build/lib.linux-x86_64-3.{}/{}.cpython-3{}-x86_64-linux-gnu.so",
+                rng.range(8, 15),
+                rng.range(8, 15),
+                obj.rsplit('/').next().unwrap_or(obj),
+                rng.range(8, 15)
+            ),
+            _ => ln!(
+                o,
+                "gcc -pthread -c {flags} -I./Include/internal -I. -I./Include -DPy_BUILD_CORE -o {obj}.o {file}"
+            ),
+        }
+        if rng.chance(0.12) {
+            // a warning with its source context
+            let func = c_ident(rng);
+            ln!(o, "./{file}: In function ‘{func}’:");
+            for _ in 0..rng.range(1, 4) {
+                let line_no = rng.range(10, 12000);
+                let template = *rng.pick(C_WARNINGS);
+                let (a, b, word) = (*rng.pick(C_TYPES), *rng.pick(C_TYPES), *rng.pick(C_WORDS));
+                let (f, n, m) = (c_ident(rng), rng.range(1, 9), rng.range(0, 1 << 16));
+                let w = template
+                    .replace("{a}", a)
+                    .replace("{b}", b)
+                    .replace("{w}", word)
+                    .replace("{f}", &f)
+                    .replace("{n}", &n.to_string())
+                    .replace("{m}", &m.to_string());
+                ln!(o, "./{file}:{line_no}:{}: warning: {w}", rng.range(1, 80));
+                ln!(o, "{line_no:>5} | {}", c_code(rng));
+                let at = rng.range(4, 60) as usize;
+                let squiggle = "~".repeat(rng.range(0, 24) as usize);
+                ln!(o, "      | {}^{squiggle}", " ".repeat(at));
+                if rng.chance(0.3) {
+                    ln!(
+                        o,
+                        "./{file}:{}:{}: note: ‘{}’ was declared here",
+                        rng.range(10, 12000),
+                        rng.range(1, 40),
+                        rng.pick(C_WORDS)
+                    );
+                    ln!(o, "{:>5} | {}", rng.range(10, 12000), c_code(rng));
+                    ln!(o, "      | {}^~~~", " ".repeat(rng.range(4, 40) as usize));
+                }
+            }
+        }
+    }
+    o.line("gcc -pthread -Xlinker -export-dynamic -o python Programs/python.o -L. -lpython3.x -ldl -lpthread -lm");
+    ln!(o, "make[1]: Leaving directory '{root}'");
+}
+
 /// Generate one log: (bytes, the tally of each of its runs, era).
 fn make_log(job: &Job) -> (Vec<u8>, Vec<RunTally>, Era) {
     let mut g = LogGen::new(job);
@@ -4873,12 +5108,44 @@ fn make_log(job: &Job) -> (Vec<u8>, Vec<RunTally>, Era) {
     let era = g.f.era;
     // noise first, then the test step, sized to the target
     let body = std::mem::take(&mut g.o.buf);
-    let fill = job.target.saturating_sub(body.len()).max(2_000);
-    let mut o = Out::new(g.windows, fill + body.len() + 4096);
     let mut nrng = Rng::new(job.seed ^ 0x5555_5555);
-    noise(&mut nrng, &mut o, fill, g.windows, &g.root);
+    if !job.realistic {
+        let fill = job.target.saturating_sub(body.len()).max(2_000);
+        let mut o = Out::new(g.windows, fill + body.len() + 4096);
+        noise(&mut nrng, &mut o, fill, g.windows, &g.root);
+        o.buf.extend_from_slice(&body);
+        return (o.buf, tallies, era);
+    }
+    // as buildbots store them: the build step is about 70% of a log's lines, and a log wears the
+    // dressing of the archive it was fetched from
+    let fill = body.len() * 6;
+    let mut o = Out::new(g.windows, fill + body.len() + 4096);
+    if g.windows {
+        noise(&mut nrng, &mut o, fill, true, &g.root);
+    } else {
+        build_step(&mut nrng, &mut o, fill, &g.root);
+    }
     o.buf.extend_from_slice(&body);
-    (o.buf, tallies, era)
+    let dress = if g.windows {
+        Dress::Plain // CRLF already
+    } else {
+        *nrng.pick(&[
+            Dress::Plain,
+            Dress::Plain,
+            Dress::Plain,
+            Dress::Buildbot,
+            Dress::Buildbot,
+            Dress::Gha,
+            Dress::Gha,
+            Dress::Docker,
+            Dress::Ansi,
+            Dress::Crlf,
+        ])
+    };
+    if dress == Dress::Plain {
+        return (o.buf, tallies, era);
+    }
+    (dress.apply(&o.buf), tallies, era)
 }
 
 // ------------------------------------------------------------------------------------------
@@ -4893,10 +5160,11 @@ struct Planner {
     nth: Vec<u32>,
     min_log: u64,
     max_log: u64,
+    realistic: bool,
 }
 
 impl Planner {
-    fn new(size: u64, seed: u64) -> Planner {
+    fn new(size: u64, seed: u64, realistic: bool) -> Planner {
         // a few MB each (1–6 MB); smaller when the whole corpus is small, so that it still
         // holds many logs (a log is never smaller than its test step, ~100–300 KB)
         let max_log = (6u64 << 20).min((size / 64).max(64 << 10));
@@ -4911,6 +5179,7 @@ impl Planner {
             nth: vec![0; FLEET.len()],
             min_log,
             max_log,
+            realistic,
         }
     }
 
@@ -4923,6 +5192,7 @@ impl Planner {
             nth: self.nth[bi],
             target: target as usize,
             seed: self.rng.next_u64(),
+            realistic: self.realistic,
         };
         // now and then a build number is skipped (a build that never got to the tests)
         self.next_build[bi] += 1 + (self.rng.below(4) == 0) as u32;
@@ -4931,11 +5201,10 @@ impl Planner {
     }
 }
 
-fn gzip(data: &[u8]) -> io::Result<Vec<u8>> {
-    let mut e = flate2::write::GzEncoder::new(
-        Vec::with_capacity(data.len() / 8),
-        flate2::Compression::fast(),
-    );
+/// `data` gzipped: fast for the benchmark corpus, `gzip -6` (what archives use) for the
+/// realistic one.
+fn gzip(data: &[u8], level: flate2::Compression) -> io::Result<Vec<u8>> {
+    let mut e = flate2::write::GzEncoder::new(Vec::with_capacity(data.len() / 8), level);
     e.write_all(data)?;
     e.finish()
 }
@@ -4958,7 +5227,12 @@ fn make(job: &Job, gz: bool) -> io::Result<Made> {
         truth.add_run(tally);
     }
     *truth.eras.entry(format!("{era:?}")).or_insert(0) += 1;
-    let z = if gz { Some(gzip(&bytes)?) } else { None };
+    let level = if job.realistic {
+        flate2::Compression::default()
+    } else {
+        flate2::Compression::fast()
+    };
+    let z = if gz { Some(gzip(&bytes, level)?) } else { None };
     truth.gz_bytes = z.as_ref().map_or(0, |z| z.len() as u64);
     Ok(Made {
         plain: bytes,
@@ -4976,9 +5250,10 @@ pub fn generate_truth(
     seed: u64,
     plain: bool,
     gz: bool,
+    realistic: bool,
 ) -> io::Result<Truth> {
     std::fs::create_dir_all(out)?;
-    let mut planner = Planner::new(size, seed);
+    let mut planner = Planner::new(size, seed, realistic);
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -5025,7 +5300,20 @@ pub fn generate_truth(
 
 /// Write the corpus into `out`: logs, their gzip copies and `truth.json`.
 pub fn generate(out: &Path, size: u64, seed: u64, plain: bool, gz: bool) -> io::Result<()> {
-    generate_truth(out, size, seed, plain, gz).map(|_| ())
+    generate_truth(out, size, seed, plain, gz, false).map(|_| ())
+}
+
+/// `generate` in the shape of a real archive: a build step of about 70% of each log's lines, and
+/// logs in the dressings archives hold (buildbot prefixes, GitHub Actions timestamps, a
+/// docker wrapper, colours, CRLF).
+pub fn generate_realistic(
+    out: &Path,
+    size: u64,
+    seed: u64,
+    plain: bool,
+    gz: bool,
+) -> io::Result<()> {
+    generate_truth(out, size, seed, plain, gz, true).map(|_| ())
 }
 
 /// `1GiB`, `3 MiB`, `512KiB`, `1G`, `100M`, `4096`.
@@ -5067,6 +5355,11 @@ struct Args {
     /// Do not write the plain .log files
     #[arg(long)]
     no_plain: bool,
+    /// Logs shaped like a real archive's: a build step of about 70% of each log (configure,
+    /// compiler lines, warnings with source context) and mixed dressings (buildbot prefixes,
+    /// GitHub Actions timestamps, docker, colours, CRLF)
+    #[arg(long)]
+    realistic: bool,
 }
 
 fn main() {
@@ -5080,7 +5373,14 @@ fn main() {
         }
     };
     let t0 = std::time::Instant::now();
-    match generate_truth(&args.out, size, args.seed, !args.no_plain, !args.no_gz) {
+    match generate_truth(
+        &args.out,
+        size,
+        args.seed,
+        !args.no_plain,
+        !args.no_gz,
+        args.realistic,
+    ) {
         Ok(t) => {
             let secs = t0.elapsed().as_secs_f64();
             let eras = t

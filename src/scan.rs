@@ -1,5 +1,6 @@
 //! One source, start to end: open, split into lines, assemble runs, hand events on.
 
+use crate::grammar::markers;
 use crate::input::lines::{Flow, LineReader, ReadError};
 use crate::input::{Inflate, Source};
 use crate::leak::Rules;
@@ -61,8 +62,32 @@ pub fn scan_reader<R: Read>(
     keep: Keep,
     sink: impl FnMut(RunInfo, RunEvents) -> Flow,
 ) -> Result<u64, ReadError> {
+    scan_lines(
+        LineReader::new(reader).passing_over(markers::pass_over),
+        rules,
+        keep,
+        sink,
+    )
+}
+
+/// `scan_reader` with every line handed to the run builder, none passed over in bulk (what
+/// the tests compare the bulk skip against).
+pub fn scan_reader_line_by_line<R: Read>(
+    reader: R,
+    rules: &Rules,
+    keep: Keep,
+    sink: impl FnMut(RunInfo, RunEvents) -> Flow,
+) -> Result<u64, ReadError> {
+    scan_lines(LineReader::new(reader), rules, keep, sink)
+}
+
+fn scan_lines<R: Read>(
+    mut lines: LineReader<R>,
+    rules: &Rules,
+    keep: Keep,
+    sink: impl FnMut(RunInfo, RunEvents) -> Flow,
+) -> Result<u64, ReadError> {
     let mut builder = RunBuilder::new(rules, keep, sink);
-    let mut lines = LineReader::new(reader);
     let result = match lines.head() {
         Ok(head) => {
             builder.set_dressing(Dressing::guess_from_head(head));
@@ -107,6 +132,21 @@ pub fn listed(events: RunEvents) -> Vec<Event> {
 pub fn scan_bytes(bytes: &[u8], rules: &Rules) -> Vec<(RunInfo, Vec<Event>)> {
     let mut runs = Vec::new();
     let _ = scan_reader(
+        io::Cursor::new(bytes),
+        rules,
+        Keep::Events,
+        |info, events| {
+            runs.push((info, listed(events)));
+            Flow::Continue
+        },
+    );
+    runs
+}
+
+/// `scan_bytes`, every line handed to the run builder (`scan_reader_line_by_line`).
+pub fn scan_bytes_line_by_line(bytes: &[u8], rules: &Rules) -> Vec<(RunInfo, Vec<Event>)> {
+    let mut runs = Vec::new();
+    let _ = scan_reader_line_by_line(
         io::Cursor::new(bytes),
         rules,
         Keep::Events,

@@ -3,6 +3,7 @@
 
 pub mod crash;
 pub mod header;
+pub mod markers;
 pub mod prefix;
 pub mod progress;
 pub mod refleak;

@@ -87,7 +87,16 @@ pub enum Flow {
     Continue,
     /// Nobody wants more (the output was closed): stop reading.
     Stop,
+    /// Go on; the line changed nothing, and no line the reader's `PassOver` passes over
+    /// would: those may be counted without being handed out.
+    Skip,
 }
+
+/// How many of a buffer's complete lines (each ending with `\n`), from its start, can be
+/// passed over: `(lines, known_hit) -> (bytes, lines, hit)`. `hit` is where its search
+/// stopped; it is handed back as `known_hit` while the same lines are looked at again, so
+/// that no byte is searched twice.
+pub type PassOver = fn(&[u8], Option<usize>) -> (usize, u64, usize);
 
 /// Splits a byte stream into normalised lines.
 pub struct LineReader<R> {
@@ -97,6 +106,12 @@ pub struct LineReader<R> {
     scratch: Vec<u8>,
     /// The rest of an over-long line is being skipped.
     skipping: bool,
+    /// What lines can be passed over when the callback says `Flow::Skip`.
+    pass_over: Option<PassOver>,
+    /// The callback said `Flow::Skip` after the last line it saw.
+    passing: bool,
+    /// Where in `buf` the last pass-over search stopped (valid until the buffer moves).
+    pass_hit: Option<usize>,
 }
 
 impl<R: Read> LineReader<R> {
@@ -112,7 +127,17 @@ impl<R: Read> LineReader<R> {
             number: 0,
             scratch: Vec::new(),
             skipping: false,
+            pass_over: None,
+            passing: false,
+            pass_hit: None,
         }
+    }
+
+    /// Pass lines over with `pass_over` whenever the callback says `Flow::Skip` (without
+    /// it, `Flow::Skip` is `Flow::Continue`).
+    pub fn passing_over(mut self, pass_over: PassOver) -> Self {
+        self.pass_over = Some(pass_over);
+        self
     }
 
     /// The first `HEAD_LINES` lines of the stream (or all there is), read ahead and not yet
@@ -164,14 +189,31 @@ impl<R: Read> LineReader<R> {
         Ok(self.number)
     }
 
-    /// Hand out the complete lines in the buffer; cut a line that fills a cap's worth.
+    /// Hand out the complete lines in the buffer (passing over what the callback allows);
+    /// cut a line that fills a cap's worth.
     fn deliver_block(&mut self, f: &mut impl FnMut(Line<'_>) -> Flow) -> Flow {
         let b = &mut self.b;
         let mut pos = b.start;
         // colours are rare: one look per block spares one per line
         let escapes = memchr::memchr(0x1b, &b.buf[b.start..b.end]).is_some();
-        for nl in memchr::memchr_iter(b'\n', &b.buf[b.start..b.end]) {
-            let end = b.start + nl;
+        // the end of the last complete line: only complete lines are passed over
+        let complete = memchr::memrchr(b'\n', &b.buf[b.start..b.end]).map(|nl| b.start + nl + 1);
+        loop {
+            if self.passing
+                && !self.skipping
+                && let (Some(pass_over), Some(complete)) = (self.pass_over, complete)
+                && pos < complete
+            {
+                let known = self.pass_hit.filter(|&h| h >= pos).map(|h| h - pos);
+                let (bytes, lines, hit) = pass_over(&b.buf[pos..complete], known);
+                self.pass_hit = Some(pos + hit);
+                pos += bytes;
+                self.number += lines;
+            }
+            let Some(nl) = memchr::memchr(b'\n', &b.buf[pos..b.end]) else {
+                break;
+            };
+            let end = pos + nl;
             if self.skipping {
                 self.skipping = false;
             } else {
@@ -182,25 +224,33 @@ impl<R: Read> LineReader<R> {
                     text,
                     is_cut: false,
                 };
-                if f(line) == Flow::Stop {
-                    return Flow::Stop;
+                match f(line) {
+                    Flow::Stop => return Flow::Stop,
+                    Flow::Skip => self.passing = true,
+                    Flow::Continue => self.passing = false,
                 }
             }
             pos = end + 1;
         }
         b.start = pos;
+        // the buffer moves before the next block: a search's stop means nothing in it
+        self.pass_hit = None;
         if b.end - b.start >= LINE_CAP && !self.skipping {
             // no newline in a whole cap's worth: hand out the beginning, skip the rest
             self.number += 1;
             let text = normalize(&b.buf[b.start..b.start + LINE_CAP], &mut self.scratch);
             self.skipping = true;
+            self.passing = false;
             b.start = b.end;
             let line = Line {
                 number: self.number,
                 text,
                 is_cut: true,
             };
-            return f(line);
+            return match f(line) {
+                Flow::Stop => Flow::Stop,
+                Flow::Skip | Flow::Continue => Flow::Continue,
+            };
         }
         if self.skipping {
             b.start = b.end;

@@ -62,6 +62,11 @@ impl Dressing {
         }
     }
 
+    /// No dressing: lines are taken as they are.
+    pub fn is_plain(&self) -> bool {
+        !self.buildbot && self.wrapper.is_none()
+    }
+
     pub fn is_buildbot(&self) -> bool {
         self.buildbot
     }

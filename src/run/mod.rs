@@ -57,6 +57,10 @@ pub struct RunBuilder<'r, F: FnMut(RunInfo, RunEvents) -> Flow> {
     line_is_cut: bool,
     /// The sink said stop.
     stopped: bool,
+    /// No run is being read and nothing is open: the state a builder starts in and returns
+    /// to when a run ends. Only a line that holds a marker (`grammar::markers`) can change
+    /// that, so the line reader may pass over the others.
+    fresh: bool,
 }
 
 impl<'r, F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'r, F> {
@@ -72,6 +76,7 @@ impl<'r, F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'r, F> {
             replay_depth: 0,
             line_is_cut: false,
             stopped: false,
+            fresh: true,
         }
     }
 
@@ -80,8 +85,12 @@ impl<'r, F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'r, F> {
         self.dressing = dressing;
     }
 
-    /// Feed one line from the line reader; whether to go on.
+    /// Feed one line from the line reader; whether to go on, and whether lines without a
+    /// marker may be passed over (`Flow::Skip`).
     pub fn push_line(&mut self, line: Line<'_>) -> Flow {
+        // passing over keeps a plain stream's state exactly; a dressed one's guess may end
+        // at any line, so its lines are all read
+        let was_fresh = self.fresh && self.dressing.is_plain();
         let text = self.dressing.undress(line.text);
         self.push_cut(line.number, text, line.text, line.is_cut);
         if self
@@ -91,7 +100,15 @@ impl<'r, F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'r, F> {
         {
             self.replay_as_new_run();
         }
-        self.flow()
+        match self.flow() {
+            Flow::Continue if was_fresh && self.fresh && self.dressing.is_plain() => Flow::Skip,
+            flow => flow,
+        }
+    }
+
+    /// Nothing open, no run being read: only a line with a marker can change that.
+    pub fn is_fresh(&self) -> bool {
+        self.fresh && self.nested.is_none() && self.replay_depth == 0
     }
 
     fn flow(&self) -> Flow {
@@ -133,11 +150,13 @@ impl<'r, F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'r, F> {
 
     fn push_one(&mut self, number: u64, line: &[u8], raw: &[u8]) {
         if self.nested.is_some() {
+            self.fresh = false;
             return self.push_aside(number, line, raw);
         }
         let after_rule = std::mem::take(&mut self.cursor.after_rule);
         // a traceback or a faulthandler dump being read for its reason takes its lines
         if self.cursor.reading.is_open() && self.read_reason(line) {
+            self.fresh = false;
             return self.run.touch(number, false);
         }
         let owner = self.cursor.owner_since();
@@ -204,6 +223,15 @@ impl<'r, F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'r, F> {
         if !matches!(kind, LineKind::Summary(S::ListItems(_) | S::ListReason(_))) {
             self.cursor.list = None;
         }
+        // a line that ends the run leaves the builder fresh (`end_run` says so); any other
+        // line may leave something open, even one that ended a run before opening the next
+        let ends_run = matches!(
+            kind,
+            LineKind::BuildbotEnd | LineKind::Summary(S::FinalResult(_))
+        );
+        if !ends_run {
+            self.fresh = false;
+        }
         match kind {
             LineKind::Header(h) => self.header(number, line, h),
             LineKind::RunMode(m) => self.run_mode(number, line, m),
@@ -227,6 +255,9 @@ impl<'r, F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'r, F> {
             LineKind::BuildbotEnd => self.end_run(false),
             LineKind::Unittest(u) => self.unittest(number, u),
             LineKind::Blank | LineKind::Other => {}
+        }
+        if !ends_run {
+            self.fresh = false;
         }
     }
 
@@ -279,6 +310,7 @@ impl<'r, F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'r, F> {
         let next = self.run.next();
         let run = std::mem::replace(&mut self.run, next);
         let cursor = std::mem::take(&mut self.cursor);
+        self.fresh = true;
         if !run.has_content(complete) || self.stopped {
             return;
         }

@@ -41,85 +41,9 @@ pub fn jsonl(stdout: &[u8]) -> Vec<Value> {
         .collect()
 }
 
-/// How an archive may dress a log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dress {
-    Plain,
-    /// Windows line ends.
-    Crlf,
-    /// buildbot's log-contents form: `h` lines around it, `o`/`e` before every line.
-    Buildbot,
-    /// colour codes around words and at line starts (3.14, `FORCE_COLOR`).
-    Ansi,
-    /// a GitHub Actions raw log: an ISO timestamp before every line.
-    Gha,
-    /// a GitHub Actions log of a docker build: the timestamp, then the container's prefix.
-    Docker,
-}
-
-impl Dress {
-    pub const ALL: [Dress; 6] = [
-        Dress::Plain,
-        Dress::Crlf,
-        Dress::Buildbot,
-        Dress::Ansi,
-        Dress::Gha,
-        Dress::Docker,
-    ];
-
-    /// `log` in this dressing.
-    pub fn apply(self, log: &[u8]) -> Vec<u8> {
-        let mut out = Vec::with_capacity(log.len() * 2);
-        if self == Dress::Buildbot {
-            out.extend_from_slice(b"hmake buildbottest TESTOPTS=-j2\nh argv: [b'make', b'buildbottest']\nh using PTY: False\n");
-        }
-        let ends_with_newline = log.ends_with(b"\n");
-        let body = log.strip_suffix(b"\n").unwrap_or(log);
-        for (n, line) in body.split(|&b| b == b'\n').enumerate() {
-            if n > 0 {
-                out.extend_from_slice(if self == Dress::Crlf { b"\r\n" } else { b"\n" });
-            }
-            match self {
-                Dress::Plain | Dress::Crlf => out.extend_from_slice(line),
-                Dress::Buildbot => {
-                    let stderr = line.starts_with(b"Warning") || line.starts_with(b"test ");
-                    out.push(if stderr { b'e' } else { b'o' });
-                    out.extend_from_slice(line);
-                }
-                Dress::Ansi => {
-                    out.extend_from_slice(b"\x1b[0m");
-                    for (i, word) in line.split(|&b| b == b' ').enumerate() {
-                        if i > 0 {
-                            out.push(b' ');
-                        }
-                        let coloured = matches!(word, b"passed" | b"failed" | b"skipped");
-                        if coloured {
-                            out.extend_from_slice(b"\x1b[1;32m");
-                        }
-                        out.extend_from_slice(word);
-                        if coloured {
-                            out.extend_from_slice(b"\x1b[0m");
-                        }
-                    }
-                }
-                Dress::Gha | Dress::Docker => {
-                    out.extend_from_slice(b"2025-01-22T10:11:12.1234567Z ");
-                    if self == Dress::Docker {
-                        out.extend_from_slice(b"cpython-3.13> ");
-                    }
-                    out.extend_from_slice(line);
-                }
-            }
-        }
-        if ends_with_newline {
-            out.extend_from_slice(if self == Dress::Crlf { b"\r\n" } else { b"\n" });
-        }
-        if self == Dress::Buildbot {
-            if !out.ends_with(b"\n") {
-                out.push(b'\n');
-            }
-            out.extend_from_slice(b"hprogram finished with exit code 2\nhelapsedTime=1804.331\n");
-        }
-        out
-    }
-}
+// also part of gen_corpus (examples/), which some tests include beside this
+#[allow(clippy::duplicate_mod)]
+#[path = "../../examples/support/dress.rs"]
+mod dress;
+#[allow(unused_imports)]
+pub use dress::Dress;
