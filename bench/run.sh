@@ -5,8 +5,11 @@
 #
 #   bench/run.sh [--size 1GiB] [--dir DIR] [--python]
 #
-# The corpus is generated once (deterministic: --seed 1) into DIR (default target/bench-corpus)
-# and reused. `--python` adds the Python regex baseline (slow: about 13 s per GiB).
+# Two corpora, each generated once (deterministic: --seed 1) and reused: the test-runner
+# corpus in DIR (default target/bench-corpus) and the realistic one in DIR-realistic (build
+# steps of ~70% of the lines, mixed dressings, gzip -6: logs as buildbots store them). Every
+# measurement is made on both. `--python` adds the Python regex baseline (slow: about 13 s
+# per GiB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,18 +28,6 @@ done
 cargo build --release --quiet --bin flakelog --examples
 bin=target/release/flakelog
 ex=target/release/examples
-if [ ! -f "$dir/truth.json" ] || [ "$(cat "$dir/.size" 2>/dev/null)" != "$size" ]; then
-  rm -rf "$dir"
-  "$ex/gen_corpus" --out "$dir" --size "$size" --seed 1 >&2
-  echo "$size" > "$dir/.size"
-fi
-
-mapfile -t plain < <(find "$dir" -name '*.log' | sort)
-mapfile -t gz < <(find "$dir" -name '*.log.gz' | sort)
-one="$dir/../bench-one-stream.log.gz"
-[ -f "$one" ] || cat "${gz[@]}" > "$one"
-bytes=$(cat "${plain[@]}" | wc -c)
-mb=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
 
 # measure CMD…: "wall user+sys-user sys maxrss_kib" of CMD, the run with the best wall of 3.
 # Wall time from the nanosecond clock, CPU and peak RSS from /usr/bin/time.
@@ -64,12 +55,33 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b / a }'; }   # speed 
 rows=()
 row() { rows+=("$(printf '%-44s %10s %10s %8s  %s' "$1" "$2" "$3" "$4" "$5")"); }
 
+# bench_corpus LABEL DIR [GEN_FLAGS…]: generate DIR if needed, then every measurement on it
+bench_corpus() {
+  local label=$1 dir=$2
+  shift 2
+  if [ ! -f "$dir/truth.json" ] || [ "$(cat "$dir/.size" 2>/dev/null)" != "$size" ]; then
+    rm -rf "$dir"
+    "$ex/gen_corpus" --out "$dir" --size "$size" --seed 1 "$@" >&2
+    echo "$size" > "$dir/.size"
+  fi
+  mapfile -t plain < <(find "$dir" -name '*.log' | sort)
+  mapfile -t gz < <(find "$dir" -name '*.log.gz' | sort)
+  local one="$dir.one-stream.log.gz" big="$dir.one-stream.log"
+  [ -f "$one" ] || cat "${gz[@]}" > "$one"
+  [ -f "$big" ] || cat "${plain[@]}" > "$big"
+  bytes=$(cat "${plain[@]}" | wc -c)
+  local gzbytes
+  gzbytes=$(cat "${gz[@]}" | wc -c)
+  mb=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
+  rows+=("")
+  rows+=("== $label: $dir, ${#plain[@]} logs, $mb MB of text, gzip ratio $(awk -v a="$bytes" -v b="$gzbytes" 'BEGIN { printf "%.1f", a / b }')x")
+
 # 1. plain text, one thread
 f_plain=$(measure "$bin" stats -j1 --format csv "${plain[@]}")
 b_memchr=$(measure "$ex/line_count" "${plain[@]}")
 b_wc=$(measure wc -l "${plain[@]}")
 row "plain, 1 thread: flakelog stats" "$(rate "$(wall "$f_plain")")" "" "" ""
-row "  vs memchr line count" "$(rate "$(wall "$b_memchr")")" "$(ratio "$(wall "$f_plain")" "$(wall "$b_memchr")")" ">=0.30" "flakelog/baseline"
+row "  vs memchr line count" "$(rate "$(wall "$b_memchr")")" "$(ratio "$(wall "$f_plain")" "$(wall "$b_memchr")")" ">=0.40" "flakelog/baseline"
 row "  vs wc -l" "$(rate "$(wall "$b_wc")")" "$(ratio "$(wall "$f_plain")" "$(wall "$b_wc")")" "" ""
 if [ "$python" = 1 ]; then
   b_py=$(measure python3 bench/baseline.py "${plain[@]}")
@@ -82,7 +94,7 @@ b_inflate=$(measure "$ex/inflate" "$one")
 b_zcat=$(measure_sh "zcat '$one' > /dev/null")
 row "one .gz stream, 1 thread: flakelog stats" "$(rate "$(wall "$f_one")")" "" "" ""
 row "  vs MultiGzDecoder inflate" "$(rate "$(wall "$b_inflate")")" "$(ratio "$(wall "$f_one")" "$(wall "$b_inflate")")" ">=0.90" ""
-row "  vs zcat > /dev/null" "$(rate "$(wall "$b_zcat")")" "$(ratio "$(wall "$f_one")" "$(wall "$b_zcat")")" ">=1.50" ""
+row "  vs zcat > /dev/null" "$(rate "$(wall "$b_zcat")")" "$(ratio "$(wall "$f_one")" "$(wall "$b_zcat")")" ">=2.50" ""
 
 # 3. many gzip files: two threads against one
 f_j1=$(measure "$bin" stats -j1 --format csv "${gz[@]}")
@@ -107,9 +119,19 @@ r4=$(measure "$bin" stats -j2 --format csv "$dir" "$dir" "$dir" "$dir")
 row "peak RSS, stats -j2, ${size} (plain+gz)" "" "$(rss_mb "$r1") MB" "<=64 MB" ""
 row "peak RSS, stats -j2, 4 x ${size}" "" "$(rss_mb "$r4") MB" "<=64 MB" ""
 
+# 6. the output closed early: `events BIG | head -1` against the whole `events BIG`
+f_events=$(measure "$bin" events --format jsonl "$big")
+f_head=$(measure_sh "'$bin' events --format jsonl '$big' | head -1")
+row "events BIG (one plain file, all rows)" "$(rate "$(wall "$f_events")")" "" "" ""
+row "  events BIG | head -1 (time / full time)" "" "$(awk -v a="$(wall "$f_head")" -v b="$(wall "$f_events")" 'BEGIN { printf "%.3f", a / b }')" "<=0.05" "$(wall "$f_head") s"
+}
+
+bench_corpus "test-runner output only" "$dir"
+bench_corpus "realistic (build steps, dressings, gzip -6)" "$dir-realistic" --realistic
+
 echo
 echo "flakelog benchmark — $(date -u +%Y-%m-%d), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "corpus: $dir, ${#plain[@]} logs, $mb MB of text (+ the same as .gz); best of 3 runs each"
+echo "best of 3 runs each; MB/s of decompressed text; ratio: flakelog's speed over the baseline's"
 echo
 printf '%-44s %10s %10s %8s  %s\n' "measurement" "MB/s" "ratio" "target" ""
 printf '%s\n' "${rows[@]}"

@@ -241,3 +241,56 @@ fn stdin_stops_being_read_when_the_output_is_closed() {
         "{written} bytes were taken after the output closed"
     );
 }
+
+/// One file alone is streamed like stdin: its rows go out as its runs end, and when the
+/// output is closed (`events BIG | head -1`) the reading stops. The file is a FIFO fed far
+/// beyond what anyone reads, so a reader that went on to the end would never finish.
+#[cfg(unix)]
+#[test]
+fn a_file_read_alone_streams_and_stops_when_the_output_is_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("big.log");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let log = std::fs::read(fixture("era-e-3.12.log")).unwrap();
+    let path = fifo.clone();
+    let writer = std::thread::spawn(move || {
+        let mut out = std::fs::OpenOptions::new().write(true).open(path).unwrap();
+        let mut written = 0u64;
+        for _ in 0..(400_000_000 / log.len()) {
+            if out.write_all(&log).is_err() {
+                break;
+            }
+            written += log.len() as u64;
+        }
+        written
+    });
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("flakelog"))
+        .args(["events", "--format", "jsonl"])
+        .arg(&fifo)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 64];
+    stdout.read_exact(&mut first).unwrap();
+    assert!(
+        first.starts_with(b"{\"source\":"),
+        "{}",
+        String::from_utf8_lossy(&first)
+    );
+    drop(stdout);
+    let status = child.wait().unwrap();
+    let written = writer.join().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert!(
+        written < 100_000_000,
+        "{written} bytes were taken after the output closed"
+    );
+}

@@ -18,6 +18,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use std::io::{self, IsTerminal};
+use std::time::{Duration, Instant};
 
 /// The most of a `--rules` file that is read: a rules file is a few lines (`/dev/zero` is not).
 const RULES_MAX: u64 = 1 << 20;
@@ -265,6 +266,11 @@ where
     }
 }
 
+/// How long rows of a streamed source may wait in the output buffer: short enough that a
+/// reader (`| head`, a terminal) sees them at once, long enough that a stream of small runs
+/// is not written a row at a time. The first run's rows go out at once.
+const FLUSH_EVERY: Duration = Duration::from_millis(50);
+
 /// An output that could not be written: said as such, exit status 1 (a closed pipe is quiet).
 #[derive(Debug, thiserror::Error)]
 #[error("writing output")]
@@ -287,14 +293,25 @@ pub fn write_runs(
     let mut doc = Document::new(cfg.layout(columns), cfg.stdout());
     let bar = cfg.progress_bar();
     for batch in batches(cfg) {
-        if let [(_, Source::Stdin)] = batch.as_slice() {
-            // streamed: rows go out as each run ends; a closed output stops the reading
+        if let [(_, source)] = batch.as_slice() {
+            // a source alone (stdin, or one big file) is streamed: rows go out as each run
+            // ends, handed to the output at least every FLUSH_EVERY, and a closed output
+            // stops the reading (`events BIG | head -1` ends at the first run)
+            let name = source.name();
             let mut failure = None;
-            let report = read_source(cfg, &Source::Stdin, keep, |info, events| {
+            let mut flushed: Option<Instant> = None;
+            let report = read_source(cfg, source, keep, |info, events| {
                 let mut fragment = Fragment::default();
                 let written = rows
-                    .rows(&mut doc.encoder(), &mut fragment, "-", info, events)
-                    .and_then(|()| doc.append(fragment));
+                    .rows(&mut doc.encoder(), &mut fragment, &name, info, events)
+                    .and_then(|()| doc.append(fragment))
+                    .and_then(|()| {
+                        if flushed.is_some_and(|t| t.elapsed() < FLUSH_EVERY) {
+                            return Ok(());
+                        }
+                        flushed = Some(Instant::now());
+                        doc.flush()
+                    });
                 match written {
                     Ok(()) => Flow::Continue,
                     Err(e) => {
@@ -307,7 +324,7 @@ pub fn write_runs(
             if let Some(e) = failure {
                 return Err(OutputError(e).into());
             }
-            totals.count(cfg, "-", &report);
+            totals.count(cfg, &name, &report);
             continue;
         }
         let done: Vec<(String, Fragment, Report)> = cfg.pool.install(|| {

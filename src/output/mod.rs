@@ -221,6 +221,11 @@ impl<'w> Document<'w> {
         }
     }
 
+    /// Hand what is written so far to the output (a pipe's reader sees rows as they come).
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     /// One row, encoded here.
     pub fn row(&mut self, cells: &[Cell<'_>]) -> io::Result<()> {
         let mut fragment = Fragment::default();
