@@ -77,8 +77,9 @@ pub struct Skipped {
     pub bytes: usize,
     /// Lines passed over.
     pub lines: u64,
-    /// Where the needle search found its first match (`lines.len()`: none).
-    pub hit: usize,
+    /// Where the needle search and the search for colour codes found their first match
+    /// (`lines.len()`: none; a colour code is looked for only up to the needle's match).
+    pub found: [usize; 2],
 }
 
 impl Markers {
@@ -102,16 +103,20 @@ impl Markers {
     }
 
     /// `lines`: complete lines, each ending with `\n`. How many of them, from the start, hold
-    /// no marker and can be passed over. `known_hit`: where the needle search found its
-    /// first match in these lines on a previous call (a line that begins like a regrtest
-    /// line may stop the skip before it), so that no byte is searched twice.
-    pub fn skip(&self, lines: &[u8], known_hit: Option<usize>) -> Skipped {
-        let hit = known_hit.unwrap_or_else(|| {
-            // colour codes: a line that holds one is always classified (looked for first, so
-            // that the needle search never runs past one, in a log coloured throughout)
-            let esc = memchr::memchr(0x1b, lines).unwrap_or(lines.len());
-            self.ac.find(&lines[..esc]).map_or(esc, |m| m.start())
-        });
+    /// no marker and can be passed over. `known`: where the needle search and the search for
+    /// colour codes found their first match in these lines on a previous call (`None`: not
+    /// searched yet), so that no byte is searched twice by either (a line that begins like
+    /// a regrtest line may stop the skip before a match; a log coloured throughout has a
+    /// colour code on every line, far before the next needle).
+    pub fn skip(&self, lines: &[u8], known: [Option<usize>; 2]) -> Skipped {
+        let [needle, escape] = known;
+        let needle =
+            needle.unwrap_or_else(|| self.ac.find(lines).map_or(lines.len(), |m| m.start()));
+        // colour codes: a line that holds one is always classified
+        // (not found: none before the needle's match, which is where that search stopped)
+        let escape =
+            escape.unwrap_or_else(|| memchr::memchr(0x1b, &lines[..needle]).unwrap_or(needle));
+        let hit = needle.min(escape);
         let mut start = 0;
         let mut count = 0;
         // the lines before the one holding the hit, unless one begins like a regrtest line
@@ -125,15 +130,15 @@ impl Markers {
         Skipped {
             bytes: start,
             lines: count,
-            hit,
+            found: [needle, escape],
         }
     }
 }
 
 /// `Markers::skip` as the line reader takes it (`input::lines::PassOver`).
-pub fn pass_over(lines: &[u8], known_hit: Option<usize>) -> (usize, u64, usize) {
-    let s = Markers::get().skip(lines, known_hit);
-    (s.bytes, s.lines, s.hit)
+pub fn pass_over(lines: &[u8], known: [Option<usize>; 2]) -> (usize, u64, [usize; 2]) {
+    let s = Markers::get().skip(lines, known);
+    (s.bytes, s.lines, s.found)
 }
 
 /// Does the line begin as a regrtest line that holds no needle can: an elapsed time
@@ -164,18 +169,18 @@ mod tests {
         let text = b"gcc -pthread -c -Werror=implicit-function-declaration -o Objects/abc.o Objects/abc.c\n\
 ./Objects/abc.c:415:58: note: declared here\n  415 |     if (x) {\n12345 |     ^~~\n\
 == CPython 3.12.1 (main)\nmore\n";
-        let s = m.skip(text, None);
+        let s = m.skip(text, [None; 2]);
         assert_eq!(s.lines, 4);
         assert!(text[s.bytes..].starts_with(b"== CPython"));
-        // the hit, handed back, gives the same answer
-        assert_eq!(m.skip(text, Some(s.hit)), s);
+        // what was found, handed back, gives the same answer
+        assert_eq!(m.skip(text, s.found.map(Some)), s);
     }
 
     #[test]
     fn a_line_that_begins_like_regrtest_stops_the_skip_even_after_a_timestamp() {
         let m = Markers::get();
         let text = b"make all\n2025-01-22T10:11:12.1234567Z 0:00:01 [1/2] x\nmake\n";
-        let s = m.skip(text, None);
+        let s = m.skip(text, [None; 2]);
         assert_eq!((s.lines, s.bytes), (1, 9));
         for line in [
             "......",
@@ -186,7 +191,7 @@ mod tests {
         ] {
             assert!(m.may_matter(line.as_bytes()), "{line}");
             assert_eq!(
-                m.skip(format!("{line}\n").as_bytes(), None).lines,
+                m.skip(format!("{line}\n").as_bytes(), [None; 2]).lines,
                 0,
                 "{line}"
             );
@@ -205,9 +210,9 @@ mod tests {
     #[test]
     fn a_status_at_the_end_of_a_line_is_a_marker() {
         let m = Markers::get();
-        assert_eq!(m.skip(b"check it ok\n", None).lines, 0);
-        assert_eq!(m.skip(b"check it ok\r\n", None).lines, 0);
-        assert_eq!(m.skip(b"check it okay\n", None).lines, 1);
+        assert_eq!(m.skip(b"check it ok\n", [None; 2]).lines, 0);
+        assert_eq!(m.skip(b"check it ok\r\n", [None; 2]).lines, 0);
+        assert_eq!(m.skip(b"check it okay\n", [None; 2]).lines, 1);
         assert!(m.may_matter(b"check it ok"));
     }
 }

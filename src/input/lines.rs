@@ -93,10 +93,10 @@ pub enum Flow {
 }
 
 /// How many of a buffer's complete lines (each ending with `\n`), from its start, can be
-/// passed over: `(lines, known_hit) -> (bytes, lines, hit)`. `hit` is where its search
-/// stopped; it is handed back as `known_hit` while the same lines are looked at again, so
-/// that no byte is searched twice.
-pub type PassOver = fn(&[u8], Option<usize>) -> (usize, u64, usize);
+/// passed over: `(lines, known) -> (bytes, lines, found)`. `found`: where its two searches
+/// stopped; handed back as `known` (relative to the new start) while the same buffer is
+/// looked at again, so that no byte is searched twice.
+pub type PassOver = fn(&[u8], [Option<usize>; 2]) -> (usize, u64, [usize; 2]);
 
 /// Splits a byte stream into normalised lines.
 pub struct LineReader<R> {
@@ -110,8 +110,8 @@ pub struct LineReader<R> {
     pass_over: Option<PassOver>,
     /// The callback said `Flow::Skip` after the last line it saw.
     passing: bool,
-    /// Where in `buf` the last pass-over search stopped (valid until the buffer moves).
-    pass_hit: Option<usize>,
+    /// Where in `buf` the pass-over searches stopped (valid until the buffer moves).
+    pass_found: [Option<usize>; 2],
 }
 
 impl<R: Read> LineReader<R> {
@@ -129,7 +129,7 @@ impl<R: Read> LineReader<R> {
             skipping: false,
             pass_over: None,
             passing: false,
-            pass_hit: None,
+            pass_found: [None; 2],
         }
     }
 
@@ -204,9 +204,11 @@ impl<R: Read> LineReader<R> {
                 && let (Some(pass_over), Some(complete)) = (self.pass_over, complete)
                 && pos < complete
             {
-                let known = self.pass_hit.filter(|&h| h >= pos).map(|h| h - pos);
-                let (bytes, lines, hit) = pass_over(&b.buf[pos..complete], known);
-                self.pass_hit = Some(pos + hit);
+                let known = self
+                    .pass_found
+                    .map(|found| found.filter(|&at| at >= pos).map(|at| at - pos));
+                let (bytes, lines, found) = pass_over(&b.buf[pos..complete], known);
+                self.pass_found = found.map(|at| Some(pos + at));
                 pos += bytes;
                 self.number += lines;
             }
@@ -234,7 +236,7 @@ impl<R: Read> LineReader<R> {
         }
         b.start = pos;
         // the buffer moves before the next block: a search's stop means nothing in it
-        self.pass_hit = None;
+        self.pass_found = [None; 2];
         if b.end - b.start >= LINE_CAP && !self.skipping {
             // no newline in a whole cap's worth: hand out the beginning, skip the rest
             self.number += 1;
