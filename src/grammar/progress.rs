@@ -9,7 +9,7 @@ use nom::{
     branch::alt,
     bytes::complete::{tag, take_while},
     character::complete::{char, digit1},
-    combinator::{all_consuming, eof, opt, peek, recognize, rest, value},
+    combinator::{all_consuming, eof, opt, peek, recognize, rest},
     multi::many0,
     sequence::{preceded, terminated},
 };
@@ -84,26 +84,38 @@ pub struct ProgressLine<'a> {
     pub running: Option<&'a [u8]>,
 }
 
-/// The outcome words, longest first so `failed (env changed)` wins over `failed`. The second
-/// value is the wording kept as detail when no tail follows (a renamed crash outcome).
+/// The outcome words, longest first so `failed (env changed)` wins over `failed`, and
+/// whether the word itself is kept as detail when no tail follows (a renamed crash outcome).
+const OUTCOME_WORDS: [(&[u8], Outcome, bool); 13] = [
+    (b"failed (env changed)", Outcome::EnvChanged, false),
+    (b"skipped (resource denied)", Outcome::ResourceDenied, false),
+    (b"passed", Outcome::Passed, false),
+    (b"failed", Outcome::Failed, false),
+    (b"skipped", Outcome::Skipped, false),
+    (b"ran no tests", Outcome::RanNoTests, false),
+    (b"run no tests", Outcome::RanNoTests, false),
+    (b"interrupted", Outcome::Interrupted, false),
+    (b"process crashed", Outcome::Crashed, true),
+    (b"worker non-zero exit code", Outcome::Crashed, true),
+    (b"crashed", Outcome::Crashed, false),
+    (b"timed out", Outcome::TimedOut, false),
+    (b"worker bug", Outcome::WorkerBug, false),
+];
+
+/// An outcome word and the wording kept as detail (see `OUTCOME_WORDS`). A table, not an
+/// `alt` of tags: build output inside a run (`checking for …`, `config.status: creating …`)
+/// asks this of most of its lines, and the first byte turns nearly all of them away.
 fn outcome(i: &[u8]) -> IResult<&[u8], (Outcome, &[u8])> {
-    let plain = |o: Outcome, word: &'static str| value((o, &b""[..]), tag(word));
-    alt((
-        plain(Outcome::EnvChanged, "failed (env changed)"),
-        plain(Outcome::ResourceDenied, "skipped (resource denied)"),
-        plain(Outcome::Passed, "passed"),
-        plain(Outcome::Failed, "failed"),
-        plain(Outcome::Skipped, "skipped"),
-        plain(Outcome::RanNoTests, "ran no tests"),
-        plain(Outcome::RanNoTests, "run no tests"),
-        plain(Outcome::Interrupted, "interrupted"),
-        tag("process crashed").map(|w| (Outcome::Crashed, w)),
-        tag("worker non-zero exit code").map(|w| (Outcome::Crashed, w)),
-        plain(Outcome::Crashed, "crashed"),
-        plain(Outcome::TimedOut, "timed out"),
-        plain(Outcome::WorkerBug, "worker bug"),
-    ))
-    .parse(i)
+    let Some(&first) = i.first() else {
+        return super::util::failure(i, nom::error::ErrorKind::Tag);
+    };
+    for (word, outcome, keep) in OUTCOME_WORDS {
+        if word[0] == first && i.starts_with(word) {
+            let detail = if keep { &i[..word.len()] } else { &b""[..] };
+            return Ok((&i[word.len()..], (outcome, detail)));
+        }
+    }
+    super::util::failure(i, nom::error::ErrorKind::Tag)
 }
 
 /// ` (…)` groups and ` in DUR` after the outcome; returns the span they cover (without the
