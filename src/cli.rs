@@ -2,7 +2,8 @@
 //! checked configuration every command reads, and each command reads its own options. Below
 //! `cmd`, nothing sees clap: only the value enums (`Format`, `GroupBy`, `Kind`) travel on.
 
-use crate::kind::Kind;
+use crate::filter::{parse_date, parse_regex};
+use crate::kind::KindSelector;
 use crate::output::Format;
 use crate::stats::GroupBy;
 use clap::{Args, Parser, Subcommand};
@@ -33,6 +34,13 @@ pub enum Command {
     Events(InputArgs),
     /// One row per regrtest run.
     Runs(InputArgs),
+    /// Print a shell completion script (e.g. `flakelog completions bash > ~/.local/share/bash-completion/completions/flakelog`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `flakelog man > flakelog.1`.
+    Man,
 }
 
 /// What every command reads and how it writes.
@@ -72,6 +80,51 @@ pub struct InputArgs {
     /// listing them on stderr
     #[arg(long)]
     pub strict: bool,
+    /// Only events whose test (`test_os`, `test.test_os`) or method matches this regex; for
+    /// `runs`, runs with such an event
+    #[arg(long, value_name = "REGEX", value_parser = parse_regex, help_heading = "Filters")]
+    pub test: Option<regex::Regex>,
+    /// Only runs whose builder matches this regex
+    #[arg(long, value_name = "REGEX", value_parser = parse_regex, help_heading = "Filters")]
+    pub builder: Option<regex::Regex>,
+    /// Only runs whose branch matches this regex
+    #[arg(long, value_name = "REGEX", value_parser = parse_regex, help_heading = "Filters")]
+    pub branch: Option<regex::Regex>,
+    /// Only runs of this Python version or its prefix (`3.12` keeps 3.12.1, not 3.1)
+    #[arg(long, value_name = "VERSION", help_heading = "Filters")]
+    pub python: Option<String>,
+    /// Only runs dated on or after this day (YYYY-MM-DD, the header's build date)
+    #[arg(long, value_name = "DATE", value_parser = parse_date, help_heading = "Filters")]
+    pub since: Option<jiff::civil::Date>,
+    /// Only runs dated on or before this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = parse_date, help_heading = "Filters")]
+    pub until: Option<jiff::civil::Date>,
+    /// Only these kinds, or groups of them: `leaks` (every warning), `threads` (thread
+    /// leaks in any form), `failures`, `all` (`passed` too); repeatable or comma-separated.
+    /// For `runs`, runs with such an event
+    #[arg(
+        long,
+        value_enum,
+        value_name = "KIND",
+        value_delimiter = ',',
+        help_heading = "Filters"
+    )]
+    pub kind: Vec<KindSelector>,
+}
+
+impl InputArgs {
+    /// The filters asked for.
+    pub fn filter(&self) -> crate::filter::Filter {
+        crate::filter::Filter {
+            test: self.test.clone(),
+            builder: self.builder.clone(),
+            branch: self.branch.clone(),
+            python: self.python.clone(),
+            since: self.since,
+            until: self.until,
+            kinds: self.kind.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -84,7 +137,4 @@ pub struct StatsArgs {
     /// Only rows seen in at least N runs
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub min_runs: u64,
-    /// Only these kinds (e.g. `modified`); repeatable or comma-separated
-    #[arg(long, value_enum, value_name = "KIND", value_delimiter = ',')]
-    pub kind: Vec<Kind>,
 }

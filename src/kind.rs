@@ -218,6 +218,77 @@ impl clap::ValueEnum for Kind {
     }
 }
 
+/// What `--kind` names: one kind, or a group of them a user asks about as one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KindSelector {
+    One(Kind),
+    /// Every warning and leak kind.
+    Leaks,
+    /// Thread leaks, whatever form regrtest gave them: `dangling_thread`,
+    /// `threading_cleanup`, and `modified` of `threading._dangling`.
+    Threads,
+    /// Failure outcomes of a test file or a method, and flakiness.
+    Failures,
+    /// Every kind, `passed` included (`stats` leaves `passed` out otherwise).
+    All,
+}
+
+impl KindSelector {
+    const GROUPS: [(KindSelector, &'static str); 4] = [
+        (KindSelector::Leaks, "leaks"),
+        (KindSelector::Threads, "threads"),
+        (KindSelector::Failures, "failures"),
+        (KindSelector::All, "all"),
+    ];
+
+    /// Does an event of `kind` about `resource` belong?
+    pub fn matches(self, kind: Kind, resource: Option<&str>) -> bool {
+        match self {
+            KindSelector::One(k) => k == kind,
+            KindSelector::Leaks => kind.is_warning(),
+            KindSelector::Threads => match kind {
+                Kind::DanglingThread | Kind::ThreadingCleanup => true,
+                Kind::Modified => resource == Some("threading._dangling"),
+                _ => false,
+            },
+            KindSelector::Failures => {
+                kind.is_failure_outcome()
+                    || kind.is_method_failure()
+                    || kind.group() == KindGroup::Derived
+            }
+            KindSelector::All => true,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            KindSelector::One(k) => k.as_str(),
+            group => Self::GROUPS
+                .iter()
+                .find(|(g, _)| *g == group)
+                .map_or("", |(_, name)| name),
+        }
+    }
+}
+
+/// `--kind`: a kind or a group; clap checks the value and lists them all on a mistake.
+impl clap::ValueEnum for KindSelector {
+    fn value_variants<'a>() -> &'a [Self] {
+        static ALL: std::sync::LazyLock<Vec<KindSelector>> = std::sync::LazyLock::new(|| {
+            Kind::ALL
+                .into_iter()
+                .map(KindSelector::One)
+                .chain(KindSelector::GROUPS.map(|(g, _)| g))
+                .collect()
+        });
+        &ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,5 +329,26 @@ mod tests {
         use clap::ValueEnum;
         assert_eq!(Kind::from_str("env_changed", false), Ok(Kind::EnvChanged));
         assert!(Kind::from_str("modifed", false).is_err());
+    }
+
+    #[test]
+    fn groups_select_what_their_names_say() {
+        use KindSelector as S;
+        assert!(S::Threads.matches(Kind::DanglingThread, None));
+        assert!(S::Threads.matches(Kind::Modified, Some("threading._dangling")));
+        assert!(!S::Threads.matches(Kind::Modified, Some("os.environ")));
+        assert!(!S::Threads.matches(Kind::DanglingProcess, None));
+        assert!(S::Leaks.matches(Kind::Refleak, None) && !S::Leaks.matches(Kind::Failed, None));
+        assert!(
+            S::Failures.matches(Kind::Flaky, None) && S::Failures.matches(Kind::MethodError, None)
+        );
+        assert!(!S::Failures.matches(Kind::Skipped, None));
+        assert!(S::All.matches(Kind::Passed, None));
+        let names: Vec<&str> = <S as clap::ValueEnum>::value_variants()
+            .iter()
+            .map(|s| s.name())
+            .collect();
+        assert!(names.contains(&"threads") && names.contains(&"modified"));
+        assert_eq!(names.len(), Kind::ALL.len() + 4);
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod filter;
 pub mod grammar;
 pub mod input;
 pub mod kind;

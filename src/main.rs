@@ -34,6 +34,16 @@ fn run(opts: Opts) -> anyhow::Result<u8> {
         Some(Command::Events(args)) => cmd::events::run(&Config::new(&args)?),
         Some(Command::Runs(args)) => cmd::runs::run(&Config::new(&args)?),
         Some(Command::Stats(args)) => cmd::stats::run(&Config::new(&args.input)?, &args),
+        Some(Command::Completions { shell }) => {
+            let mut cli = <Opts as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cli, "flakelog", &mut io::stdout());
+            Ok(0)
+        }
+        Some(Command::Man) => {
+            let cli = <Opts as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cli).render(&mut io::stdout())?;
+            Ok(0)
+        }
         None => cmd::stats::run(&Config::new(&opts.stats.input)?, &opts.stats),
     }
 }

@@ -28,7 +28,15 @@ fn events_csv(log: &Path) -> String {
             Keep::Events,
             |run, events| {
                 let mut rows = Fragment::default();
-                write(&mut encoder, &mut rows, &name, &run, events).unwrap();
+                write(
+                    &flakelog::filter::Filter::default(),
+                    &mut encoder,
+                    &mut rows,
+                    &name,
+                    &run,
+                    events,
+                )
+                .unwrap();
                 doc.append(rows).unwrap();
                 Flow::Continue
             },

@@ -1,6 +1,7 @@
 //! `flakelog events`: one row per event, in input order.
 
 use super::{Config, write_runs};
+use crate::filter::Filter;
 use crate::output::{Cell, Fragment, RowEncoder, opt_uint, text, uint};
 use crate::run::{Event, Keep, RunEvents, RunInfo};
 use std::io;
@@ -61,8 +62,9 @@ pub fn cells<'a>(
     ]
 }
 
-/// The rows of one run: its events, in line order.
+/// The rows of one run: its events the filter keeps, in line order.
 pub fn write(
+    filter: &Filter,
     encoder: &mut RowEncoder,
     out: &mut Fragment,
     source: &str,
@@ -70,7 +72,7 @@ pub fn write(
     events: RunEvents,
 ) -> io::Result<()> {
     if let RunEvents::Events(events) = events {
-        for e in events {
+        for e in events.filter(|e| filter.keeps_event(e)) {
             let detail = e.detail_text();
             encoder.row(&cells(source, info, &e, detail.as_deref()), out)?;
         }
@@ -79,5 +81,12 @@ pub fn write(
 }
 
 pub fn run(cfg: &Config) -> anyhow::Result<u8> {
-    write_runs(cfg, &COLUMNS, Keep::Events, write)
+    write_runs(
+        cfg,
+        &COLUMNS,
+        Keep::Events,
+        |encoder: &mut RowEncoder, out: &mut Fragment, source: &str, info: &RunInfo, events| {
+            write(&cfg.filter, encoder, out, source, info, events)
+        },
+    )
 }

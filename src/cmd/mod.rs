@@ -6,6 +6,7 @@ pub mod runs;
 pub mod stats;
 
 use crate::cli::InputArgs;
+use crate::filter::Filter;
 use crate::input::lines::Flow;
 use crate::input::sources::{PathProblem, WalkFilter, expand, glob_set};
 use crate::input::{Inflate, Source};
@@ -55,6 +56,8 @@ pub struct Config {
     pub progress: bool,
     pub strict: bool,
     pub safe_csv: bool,
+    /// What the user asked to see: applied to runs and events before anything is counted.
+    pub filter: Filter,
 }
 
 impl Config {
@@ -106,6 +109,13 @@ impl Config {
             anyhow::bail!("--format xlsx writes a binary workbook: redirect it to a file");
         }
         let progress = !args.quiet && io::stderr().is_terminal() && sources.len() > 1;
+        if sources.contains(&Source::Stdin) && io::stdin().is_terminal() && !args.quiet {
+            // said before the read starts: a bare `flakelog` would otherwise wait in silence
+            eprintln!(
+                "flakelog: reading regrtest output from the terminal (end with Ctrl-D); \
+                 give log files or directories, or pipe a log in; see `flakelog --help`"
+            );
+        }
         Ok(Config {
             sources,
             problems: expansion.problems,
@@ -117,6 +127,7 @@ impl Config {
             progress,
             strict: args.strict,
             safe_csv: args.safe_csv,
+            filter: args.filter(),
         })
     }
 
@@ -232,6 +243,10 @@ pub fn read_source(
             p.apply(&name, &mut info);
         }
         report.count(&info);
+        // a run the filters leave out is read (it was in the input) but not shown
+        if !cfg.filter.keeps_run(&info) {
+            return Flow::Continue;
+        }
         f(&info, events)
     });
     report.error = result.err().map(|e| e.to_string());

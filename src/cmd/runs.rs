@@ -3,7 +3,7 @@
 use super::{Config, write_runs};
 use crate::kind::Kind;
 use crate::output::{Cell, Fragment, RowEncoder, opt_uint, text, uint};
-use crate::run::{Keep, RunInfo};
+use crate::run::{Keep, RunEvents, RunInfo};
 
 pub const COLUMNS: [&str; 21] = [
     "source",
@@ -31,11 +31,25 @@ pub const COLUMNS: [&str; 21] = [
 ];
 
 pub fn run(cfg: &Config) -> anyhow::Result<u8> {
+    // `--test`/`--kind` keep the runs that have such an event: then the events are needed
+    let keep = if cfg.filter.selects_events() {
+        Keep::Events
+    } else {
+        Keep::Count
+    };
     write_runs(
         cfg,
         &COLUMNS,
-        Keep::Count,
-        |encoder: &mut RowEncoder, out: &mut Fragment, source: &str, r: &RunInfo, _events| {
+        keep,
+        |encoder: &mut RowEncoder, out: &mut Fragment, source: &str, r: &RunInfo, events| {
+            if cfg.filter.selects_events() {
+                let RunEvents::Events(mut events) = events else {
+                    return Ok(());
+                };
+                if !events.any(|e| cfg.filter.keeps_event(&e)) {
+                    return Ok(());
+                }
+            }
             encoder.row(
                 &[
                     Cell::Text(Some(source)),

@@ -86,7 +86,7 @@ pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
         .chain(COLUMNS)
         .collect();
     let mut doc = Document::new(cfg.layout(&columns), cfg.stdout());
-    for row in summary.rows(args.min_runs, &args.kind) {
+    for row in summary.rows(args.min_runs, &cfg.filter) {
         let (key, agg) = (&row.key, row.agg);
         let (first_at, last_at) = (summary.at(agg.first), summary.at(agg.last));
         // dates when the runs have them, else where in the input it was first and last seen

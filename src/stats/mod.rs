@@ -2,6 +2,7 @@
 //! `merge` is associative and commutative, so parallel workers can merge in any order and the
 //! result is the same as one thread's.
 
+use crate::filter::Filter;
 use crate::kind::Kind;
 use crate::run::RunInfo;
 use crate::run::digest::{DigestKey, RunDigest};
@@ -428,20 +429,25 @@ impl Summary {
     }
 
     /// The rows, filtered and sorted: `runs` descending, then test, kind, resource, group.
-    /// With no `kinds`, every kind but `passed` (which still counts in `runs_with_test`).
-    pub fn rows(&self, min_runs: u64, kinds: &[Kind]) -> Vec<Row<'_>> {
-        let wanted = |kind: Kind| {
-            if kinds.is_empty() {
-                kind != Kind::Passed
+    /// With no `--kind`, every kind but `passed` (which still counts in `runs_with_test`);
+    /// `--test` keeps a row whose test, or one of whose methods, matches.
+    pub fn rows(&self, min_runs: u64, filter: &Filter) -> Vec<Row<'_>> {
+        let wanted = |k: &KeyIds, a: &Aggregate| {
+            let resource = Some(self.names.get(k.resource).as_str()).filter(|r| !r.is_empty());
+            let kind = if filter.kinds.is_empty() {
+                k.kind != Kind::Passed
             } else {
-                kinds.contains(&kind)
-            }
+                filter.keeps_kind(k.kind, resource)
+            };
+            kind && (filter.test.is_none()
+                || filter.keeps_test(Some(self.names.get(k.test)), None)
+                || a.methods.keys().any(|m| filter.keeps_test(None, Some(m))))
         };
         let failing = self.failing_methods();
         let mut rows: Vec<Row<'_>> = self
             .rows
             .iter()
-            .filter(|(k, a)| a.runs >= min_runs && wanted(k.kind))
+            .filter(|(k, a)| a.runs >= min_runs && wanted(k, a))
             .map(|(k, a)| Row {
                 key: Key {
                     group: self.group_values(k),
@@ -545,12 +551,24 @@ mod tests {
         s
     }
 
+    /// A filter of `--kind` these kinds.
+    fn only(kinds: &[Kind]) -> Filter {
+        Filter {
+            kinds: kinds
+                .iter()
+                .copied()
+                .map(crate::kind::KindSelector::One)
+                .collect(),
+            ..Filter::default()
+        }
+    }
+
     const ALL: [Kind; 3] = [Kind::Passed, Kind::EnvChanged, Kind::Modified];
 
     #[test]
     fn counts_runs_events_and_denominators() {
         let s = sample(0).merge(sample(1)).merge(sample(2));
-        let rows = s.rows(0, &[]);
+        let rows = s.rows(0, &Filter::default());
         let r = rows.iter().find(|r| r.key.kind == Kind::Modified).unwrap();
         assert_eq!(
             (r.key.test, r.agg.events, r.agg.runs, r.runs_with_test),
@@ -576,7 +594,7 @@ mod tests {
     fn merge_is_order_independent() {
         let a = sample(0).merge(sample(1)).merge(sample(2));
         let b = sample(2).merge(sample(0).merge(sample(1)));
-        assert_eq!(a.rows(0, &ALL), b.rows(0, &ALL));
+        assert_eq!(a.rows(0, &only(&ALL)), b.rows(0, &only(&ALL)));
         assert_eq!((a.files, a.runs, a.events), (b.files, b.runs, b.events));
     }
 
@@ -597,7 +615,7 @@ mod tests {
             &digest(&[ev(1, "test_asyncio.test_tasks", Kind::Failed, &[])]),
             &[],
         );
-        let rows = s.rows(0, &[]);
+        let rows = s.rows(0, &Filter::default());
         assert_eq!(rows.len(), 1);
         assert_eq!(
             (rows[0].key.test, rows[0].agg.runs),
@@ -615,21 +633,25 @@ mod tests {
             &digest(&[ev(9, "test_z", Kind::Failed, &[])]),
             &[],
         );
-        let kinds: Vec<Kind> = s.rows(0, &[]).iter().map(|r| r.key.kind).collect();
+        let kinds: Vec<Kind> = s
+            .rows(0, &Filter::default())
+            .iter()
+            .map(|r| r.key.kind)
+            .collect();
         assert_eq!(kinds, vec![Kind::EnvChanged, Kind::Modified, Kind::Failed]);
         let passed: Vec<&str> = s
-            .rows(0, &[Kind::Passed])
+            .rows(0, &only(&[Kind::Passed]))
             .into_iter()
             .map(|r| r.key.test)
             .collect();
         assert_eq!(passed, vec!["test_a"]);
         let failed: Vec<&str> = s
-            .rows(0, &[Kind::Failed])
+            .rows(0, &only(&[Kind::Failed]))
             .into_iter()
             .map(|r| r.key.test)
             .collect();
         assert_eq!(failed, vec!["test_z"]);
-        assert!(s.rows(2, &[]).is_empty());
+        assert!(s.rows(2, &Filter::default()).is_empty());
     }
 
     #[test]
@@ -647,7 +669,7 @@ mod tests {
                 &[GroupBy::Month],
             );
         }
-        let rows = s.rows(0, &[]);
+        let rows = s.rows(0, &Filter::default());
         let got: Vec<(&str, u64, u64)> = rows
             .iter()
             .map(|r| (r.key.group[0], r.agg.runs, r.runs_with_test))
@@ -703,7 +725,7 @@ mod tests {
     #[test]
     fn group_by_method_and_reason_split_rows_by_what_events_say() {
         let s = methods_summary(&[GroupBy::Method]);
-        let rows = s.rows(0, &[Kind::MethodFailed]);
+        let rows = s.rows(0, &only(&[Kind::MethodFailed]));
         let got: Vec<(Vec<&str>, u64, u64, Option<&str>)> = rows
             .iter()
             .map(|r| {
@@ -724,7 +746,7 @@ mod tests {
             ]
         );
         let s = methods_summary(&[GroupBy::Reason, GroupBy::Builder]);
-        let rows = s.rows(0, &[Kind::MethodFailed]);
+        let rows = s.rows(0, &only(&[Kind::MethodFailed]));
         let groups: Vec<Vec<&str>> = rows.iter().map(|r| r.key.group.clone()).collect();
         // the columns in the order asked, whichever gives them
         assert_eq!(
@@ -736,7 +758,7 @@ mod tests {
         );
         // without grouping, one row, and the method its events failed in most
         let s = methods_summary(&[]);
-        let rows = s.rows(0, &[Kind::MethodFailed, Kind::Failed]);
+        let rows = s.rows(0, &only(&[Kind::MethodFailed, Kind::Failed]));
         let method_row = rows
             .iter()
             .find(|r| r.key.kind == Kind::MethodFailed)
@@ -755,7 +777,7 @@ mod tests {
         let a = methods_summary(&[GroupBy::Method]);
         let b = methods_summary(&[GroupBy::Method]);
         let merged = a.merge(b);
-        let rows = merged.rows(0, &[Kind::MethodFailed]);
+        let rows = merged.rows(0, &only(&[Kind::MethodFailed]));
         let got: Vec<(Vec<&str>, u64, u64)> = rows
             .iter()
             .map(|r| (r.key.group.clone(), r.agg.runs, r.runs_with_test))

@@ -1,0 +1,181 @@
+//! Filters on every command (issue #13): `--kind` (kinds and groups), `--test`, `--builder`,
+//! `--python`, `--since`/`--until` give what the unfiltered output, filtered by hand, gives.
+
+#[path = "../examples/gen_corpus.rs"]
+#[allow(clippy::duplicate_mod)]
+mod gen_corpus;
+
+mod common;
+
+use serde_json::Value;
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// A generated archive, made once for all the tests here.
+fn archive() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        gen_corpus::generate(dir.path(), 8 << 20, 11, true, false).unwrap();
+        dir
+    })
+    .path()
+}
+
+fn rows(args: &[&str]) -> Vec<Value> {
+    let out = common::flakelog()
+        .args(args)
+        .args(["--format", "jsonl", "-q"])
+        .arg(archive())
+        .output()
+        .unwrap();
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{args:?}");
+    common::jsonl(&out.stdout)
+}
+
+fn s<'a>(v: &'a Value, key: &str) -> &'a str {
+    v[key].as_str().unwrap_or("")
+}
+
+#[test]
+fn kind_groups_keep_what_their_names_say() {
+    let all = rows(&["events"]);
+    let threads = rows(&["events", "--kind", "threads"]);
+    let want: Vec<&Value> = all
+        .iter()
+        .filter(|e| {
+            matches!(s(e, "kind"), "dangling_thread" | "threading_cleanup")
+                || (s(e, "kind") == "modified" && s(e, "resource") == "threading._dangling")
+        })
+        .collect();
+    assert!(!want.is_empty(), "the archive has thread leaks");
+    assert_eq!(threads.iter().collect::<Vec<_>>(), want);
+
+    let two = rows(&["events", "--kind", "failed,flaky"]);
+    let want: Vec<&Value> = all
+        .iter()
+        .filter(|e| matches!(s(e, "kind"), "failed" | "flaky"))
+        .collect();
+    assert!(!want.is_empty());
+    assert_eq!(two.iter().collect::<Vec<_>>(), want);
+}
+
+#[test]
+fn test_regex_keeps_a_tests_events_and_the_runs_that_have_them() {
+    let all = rows(&["events"]);
+    let os = rows(&["events", "--test", "^test_os$"]);
+    let want: Vec<&Value> = all.iter().filter(|e| s(e, "test") == "test_os").collect();
+    assert!(!want.is_empty());
+    assert_eq!(os.iter().collect::<Vec<_>>(), want);
+
+    // runs with a `failed` event of a test that failed somewhere
+    let failing = s(
+        all.iter().find(|e| s(e, "kind") == "failed").unwrap(),
+        "test",
+    )
+    .to_string();
+    let pattern = format!("^{}$", regex::escape(&failing));
+    let runs = rows(&["runs", "--test", &pattern, "--kind", "failed"]);
+    let mut want: Vec<(String, u64)> = all
+        .iter()
+        .filter(|e| s(e, "test") == failing && s(e, "kind") == "failed")
+        .map(|e| (s(e, "source").to_string(), e["run"].as_u64().unwrap()))
+        .collect();
+    want.dedup();
+    let got: Vec<(String, u64)> = runs
+        .iter()
+        .map(|r| (s(r, "source").to_string(), r["run"].as_u64().unwrap()))
+        .collect();
+    assert!(!got.is_empty());
+    assert_eq!(got, want);
+
+    // stats rows of that test only
+    let stats = rows(&["stats", "--test", &pattern]);
+    assert!(!stats.is_empty());
+    assert!(stats.iter().all(|r| s(r, "test") == failing));
+}
+
+#[test]
+fn run_filters_keep_runs_by_builder_python_and_date() {
+    let all = rows(&["runs"]);
+    let builder = s(&all[0], "builder").to_string();
+    let by_builder = rows(&[
+        "runs",
+        "--builder",
+        &format!("^{}$", regex::escape(&builder)),
+    ]);
+    let want: Vec<&Value> = all.iter().filter(|r| s(r, "builder") == builder).collect();
+    assert_eq!(by_builder.iter().collect::<Vec<_>>(), want);
+    assert!(want.len() < all.len());
+
+    let by_python = rows(&["runs", "--python", "3.12"]);
+    let want: Vec<&Value> = all
+        .iter()
+        .filter(|r| {
+            s(r, "python")
+                .strip_prefix("3.12")
+                .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_digit()))
+        })
+        .collect();
+    assert!(!want.is_empty());
+    assert_eq!(by_python.iter().collect::<Vec<_>>(), want);
+
+    let mut dates: Vec<&str> = all
+        .iter()
+        .map(|r| s(r, "date"))
+        .filter(|d| !d.is_empty())
+        .collect();
+    dates.sort();
+    let (since, until) = (dates[dates.len() / 4], dates[dates.len() * 3 / 4]);
+    let ranged = rows(&["runs", "--since", since, "--until", until]);
+    let want: Vec<&Value> = all
+        .iter()
+        .filter(|r| !s(r, "date").is_empty() && s(r, "date") >= since && s(r, "date") <= until)
+        .collect();
+    assert!(!want.is_empty() && want.len() < all.len());
+    assert_eq!(ranged.iter().collect::<Vec<_>>(), want);
+
+    // stats over one builder's runs count only those runs
+    let stats = rows(&[
+        "stats",
+        "--builder",
+        &format!("^{}$", regex::escape(&builder)),
+        "--kind",
+        "all",
+    ]);
+    let passed_runs: u64 = stats
+        .iter()
+        .filter(|r| s(r, "kind") == "passed")
+        .map(|r| r["runs"].as_u64().unwrap())
+        .max()
+        .unwrap_or(0);
+    assert!(passed_runs as usize <= want_len(&all, &builder));
+}
+
+fn want_len(all: &[Value], builder: &str) -> usize {
+    all.iter().filter(|r| s(r, "builder") == builder).count()
+}
+
+#[test]
+fn bad_filter_values_are_usage_errors() {
+    for args in [
+        &["events", "--kind", "nonsense"][..],
+        &["stats", "--since", "2024-13-01"],
+        &["runs", "--test", "("],
+    ] {
+        let out = common::flakelog()
+            .args(args)
+            .arg(archive())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.is_empty(), "{args:?}");
+        if args[2] == "nonsense" {
+            assert!(
+                err.contains("threads") && err.contains("dangling_thread"),
+                "{err}"
+            );
+        }
+    }
+}
