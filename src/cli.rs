@@ -51,6 +51,10 @@ pub struct InputArgs {
     /// Output format [default: table on a terminal, csv otherwise]
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+    /// Only these columns, in this order (comma-separated; `flakelog COMMAND --columns x`
+    /// lists them). A table then shows them all, dropping none to fit
+    #[arg(long, value_name = "COLUMNS", value_delimiter = ',')]
+    pub columns: Vec<String>,
     /// CSV for spreadsheets: a text cell that starts like a formula (`=`, `+`, `-`, `@`, tab,
     /// CR) gets a leading `'`
     #[arg(long)]

@@ -192,6 +192,21 @@ impl Kind {
         )
     }
 
+    /// How serious an event of this kind is, most serious first: what a table shows first
+    /// (crashes and timeouts, failures, flakiness, env changes, leaks, then the rest).
+    pub fn severity(self) -> u8 {
+        match self {
+            Kind::Crashed | Kind::TimedOut | Kind::WorkerBug | Kind::FatalError | Kind::Timeout => {
+                0
+            }
+            Kind::Failed | Kind::MethodFailed | Kind::MethodError | Kind::Interrupted => 1,
+            Kind::Flaky | Kind::MethodFlaky | Kind::MethodUnexpectedSuccess => 2,
+            Kind::EnvChanged => 3,
+            k if k.is_warning() => 4,
+            _ => 5,
+        }
+    }
+
     /// Kinds whose events name leaked objects (`top_leaked`).
     pub fn names_leaked_objects(self) -> bool {
         matches!(

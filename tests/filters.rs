@@ -179,3 +179,44 @@ fn bad_filter_values_are_usage_errors() {
         }
     }
 }
+
+/// The table is the view for people: most serious kinds first, no `skipped`, `passed` or
+/// `resource_denied` unless asked; CSV keeps every row, for scripts.
+#[test]
+fn the_table_shows_the_serious_rows_first_and_csv_keeps_every_row() {
+    let table = common::flakelog()
+        .args(["stats", "--format", "table", "-q"])
+        .arg(archive())
+        .env("COLUMNS", "200")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&table.stdout);
+    let kinds: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().nth(1))
+        .filter(|k| flakelog::kind::Kind::from_name(k).is_some())
+        .collect();
+    assert!(kinds.len() > 10, "{text}");
+    assert!(!kinds.iter().any(|k| matches!(*k, "skipped" | "passed" | "resource_denied")));
+    let severity: Vec<u8> = kinds
+        .iter()
+        .map(|k| flakelog::kind::Kind::from_name(k).unwrap().severity())
+        .collect();
+    assert!(severity.windows(2).all(|w| w[0] <= w[1]), "{kinds:?}");
+
+    let csv = rows(&["stats"]);
+    assert!(csv.iter().any(|r| s(r, "kind") == "skipped"));
+    let all = rows(&["stats", "--kind", "all"]);
+    assert!(all.iter().any(|r| s(r, "kind") == "passed"));
+
+    // --columns: these, in this order, in every format
+    let csv = common::flakelog()
+        .args(["runs", "--format", "csv", "--columns", "python,source"])
+        .arg(archive())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&csv.stdout);
+    assert_eq!(text.lines().next(), Some("python,source"));
+    assert!(text.lines().nth(1).unwrap().split(',').nth(1).unwrap().ends_with(".log"), "{text}");
+}

@@ -58,6 +58,8 @@ pub struct Config {
     pub safe_csv: bool,
     /// What the user asked to see: applied to runs and events before anything is counted.
     pub filter: Filter,
+    /// `--columns`: the columns to write, in order.
+    pub columns: Option<Vec<String>>,
 }
 
 impl Config {
@@ -128,14 +130,21 @@ impl Config {
             strict: args.strict,
             safe_csv: args.safe_csv,
             filter: args.filter(),
+            columns: (!args.columns.is_empty()).then(|| args.columns.clone()),
         })
     }
 
     /// How rows are written, with these columns.
-    pub fn layout(&self, columns: &[&str]) -> Layout {
+    /// How rows are written, with these columns (or those `--columns` chose of them).
+    pub fn layout(&self, columns: &[&str]) -> anyhow::Result<Layout> {
         let mut layout = Layout::new(self.format, columns);
         layout.safe_csv = self.safe_csv;
-        layout
+        match &self.columns {
+            None => Ok(layout),
+            Some(wanted) => layout
+                .select(wanted)
+                .map_err(|e| anyhow::anyhow!("--columns: {e}")),
+        }
     }
 
     /// Standard output, line-buffered on a terminal (rows show as they come), in large
@@ -305,7 +314,8 @@ pub fn write_runs(
         errors: cfg.report_problems(),
         ..Totals::default()
     };
-    let mut doc = Document::new(cfg.layout(columns), cfg.stdout());
+    let layout = cfg.layout(columns)?;
+    let mut doc = Document::new(layout.clone(), cfg.stdout());
     let bar = cfg.progress_bar();
     for batch in batches(cfg) {
         if let [(_, source)] = batch.as_slice() {
@@ -347,7 +357,7 @@ pub fn write_runs(
                 .par_iter()
                 .map(|(_, source)| {
                     let name = source.name();
-                    let mut encoder = cfg.layout(columns).encoder();
+                    let mut encoder = layout.encoder();
                     let mut fragment = Fragment::default();
                     let mut failure = None;
                     let mut report = read_source(cfg, source, keep, |info, events| {

@@ -5,6 +5,7 @@ use crate::cli::StatsArgs;
 use crate::input::Source;
 use crate::input::lines::Flow;
 use crate::kind::Kind;
+use crate::output::Format;
 use crate::output::{Cell, Document, Totals, text, uint};
 use crate::run::{Keep, RunEvents};
 use crate::stats::repro::{Finding, repro};
@@ -66,6 +67,14 @@ fn round4(x: f64) -> f64 {
 }
 
 pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
+    let columns: Vec<&str> = args
+        .group_by
+        .iter()
+        .map(|g| g.name())
+        .chain(COLUMNS)
+        .collect();
+    // checked before anything is read: a wrong `--columns` is a usage error at once
+    let layout = cfg.layout(&columns)?;
     let problems = cfg.report_problems();
     let summary = summarize_all(cfg, &args.group_by);
     let mut totals = Totals {
@@ -79,14 +88,20 @@ pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
     for (source, report) in summary.reports.values() {
         totals.say(cfg, source, report);
     }
-    let columns: Vec<&str> = args
-        .group_by
-        .iter()
-        .map(|g| g.name())
-        .chain(COLUMNS)
-        .collect();
-    let mut doc = Document::new(cfg.layout(&columns), cfg.stdout());
-    for row in summary.rows(args.min_runs, &cfg.filter) {
+    let mut doc = Document::new(layout, cfg.stdout());
+    let mut rows = summary.rows(args.min_runs, &cfg.filter);
+    if cfg.format == Format::Table && cfg.filter.kinds.is_empty() {
+        // the view for people: what is most serious first, and not what only says a test
+        // ran or could not (CSV and JSON keep every row, for scripts)
+        rows.retain(|r| {
+            !matches!(
+                r.key.kind,
+                Kind::Skipped | Kind::ResourceDenied | Kind::Passed
+            )
+        });
+        rows.sort_by_key(|r| r.key.kind.severity());
+    }
+    for row in rows {
         let (key, agg) = (&row.key, row.agg);
         let (first_at, last_at) = (summary.at(agg.first), summary.at(agg.last));
         // dates when the runs have them, else where in the input it was first and last seen

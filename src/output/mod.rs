@@ -92,7 +92,13 @@ impl std::fmt::Display for Totals {
 }
 
 /// Encodes rows of one table in one format; each worker has its own.
-pub enum RowEncoder {
+pub struct RowEncoder {
+    encoding: Encoding,
+    /// `--columns`: the indices of the cells to write, in order (`None`: all of them).
+    select: Option<Vec<usize>>,
+}
+
+enum Encoding {
     Csv(Box<csv::CsvEncoder>),
     Json(json::JsonEncoder),
     /// The table and xlsx: cells with their types.
@@ -103,10 +109,18 @@ impl RowEncoder {
     /// Encode one row into `fragment`.
     pub fn row(&mut self, cells: &[Cell<'_>], fragment: &mut Fragment) -> io::Result<()> {
         fragment.rows += 1;
-        match self {
-            RowEncoder::Csv(c) => c.row(cells, fragment),
-            RowEncoder::Json(j) => j.row(cells, fragment),
-            RowEncoder::Typed => typed::encode_row(cells, fragment),
+        let picked: Vec<Cell<'_>>;
+        let cells = match &self.select {
+            None => cells,
+            Some(select) => {
+                picked = select.iter().map(|&i| cells[i]).collect();
+                &picked
+            }
+        };
+        match &mut self.encoding {
+            Encoding::Csv(c) => c.row(cells, fragment),
+            Encoding::Json(j) => j.row(cells, fragment),
+            Encoding::Typed => typed::encode_row(cells, fragment),
         }
     }
 }
@@ -115,9 +129,12 @@ impl RowEncoder {
 #[derive(Debug, Clone)]
 pub struct Layout {
     pub format: Format,
+    /// The columns written, in order.
     pub columns: Vec<String>,
     /// `--safe-csv`: text cells that start like a formula get a leading `'`.
     pub safe_csv: bool,
+    /// `--columns`: which of the command's cells are written (`None`: all).
+    select: Option<Vec<usize>>,
 }
 
 impl Layout {
@@ -126,15 +143,45 @@ impl Layout {
             format,
             columns: columns.iter().map(|c| c.to_string()).collect(),
             safe_csv: false,
+            select: None,
         }
     }
 
+    /// Only the columns `wanted`, in that order; an unknown name is an error that lists the
+    /// command's columns.
+    pub fn select(mut self, wanted: &[String]) -> Result<Layout, String> {
+        let mut select = Vec::with_capacity(wanted.len());
+        for w in wanted {
+            match self.columns.iter().position(|c| c == w) {
+                Some(i) => select.push(i),
+                None => {
+                    return Err(format!(
+                        "no column `{w}` here; the columns are: {}",
+                        self.columns.join(", ")
+                    ));
+                }
+            }
+        }
+        self.columns = select.iter().map(|&i| self.columns[i].clone()).collect();
+        self.select = Some(select);
+        Ok(self)
+    }
+
+    /// Were the columns chosen (`--columns`)? A table then shows them all.
+    pub fn is_chosen(&self) -> bool {
+        self.select.is_some()
+    }
+
     pub fn encoder(&self) -> RowEncoder {
-        match self.format {
-            Format::Csv => RowEncoder::Csv(Box::new(csv::CsvEncoder::new(self.safe_csv))),
-            Format::Json => RowEncoder::Json(json::JsonEncoder::new(&self.columns, true)),
-            Format::Jsonl => RowEncoder::Json(json::JsonEncoder::new(&self.columns, false)),
-            Format::Table | Format::Xlsx => RowEncoder::Typed,
+        let encoding = match self.format {
+            Format::Csv => Encoding::Csv(Box::new(csv::CsvEncoder::new(self.safe_csv))),
+            Format::Json => Encoding::Json(json::JsonEncoder::new(&self.columns, true)),
+            Format::Jsonl => Encoding::Json(json::JsonEncoder::new(&self.columns, false)),
+            Format::Table | Format::Xlsx => Encoding::Typed,
+        };
+        RowEncoder {
+            encoding,
+            select: self.select.clone(),
         }
     }
 }
@@ -151,8 +198,10 @@ pub struct Document<'w> {
 
 impl<'w> Document<'w> {
     pub fn new(layout: Layout, out: impl Write + 'w) -> Self {
-        let table = (layout.format == Format::Table)
-            .then(|| table::TableRows::new(layout.columns.clone(), table::terminal_width()));
+        let table = (layout.format == Format::Table).then(|| {
+            table::TableRows::new(layout.columns.clone(), table::terminal_width())
+                .keeping_every_column(layout.is_chosen())
+        });
         Document {
             layout,
             out: Box::new(out),
@@ -167,7 +216,8 @@ impl<'w> Document<'w> {
     pub fn with_width(layout: Layout, out: impl Write + 'w, width: usize) -> Self {
         let mut d = Document::new(layout, out);
         if let Some(t) = &mut d.table {
-            *t = table::TableRows::new(d.layout.columns.clone(), width);
+            *t = table::TableRows::new(d.layout.columns.clone(), width)
+                .keeping_every_column(d.layout.is_chosen());
         }
         d
     }
