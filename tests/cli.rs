@@ -77,7 +77,7 @@ fn csv_header_and_formats_agree() {
     let text = String::from_utf8(csv.get_output().stdout.clone()).unwrap();
     assert_eq!(
         text.lines().next().unwrap(),
-        "source,line,run,python,phase,test,method,kind,resource,count,detail,reason,reason_key,elapsed,load_avg,running,builder,build,branch,date"
+        "source,line,run,python,phase,test,method,kind,resource,count,detail,reason,reason_key,elapsed,load_avg,running,builder,build,branch,commit,date"
     );
     let json = flakelog()
         .args(["events", "--format", "json"])

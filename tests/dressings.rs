@@ -168,6 +168,8 @@ fn without_place(mut row: serde_json::Value) -> serde_json::Value {
         "example",
         "first_seen",
         "last_seen",
+        "first_seen_at",
+        "last_seen_at",
     ] {
         o.remove(key);
     }

@@ -7,7 +7,7 @@ use crate::run::{Event, Keep, RunEvents, RunInfo};
 use std::io;
 
 /// The columns, in order. CSV header = JSON keys.
-pub const COLUMNS: [&str; 20] = [
+pub const COLUMNS: [&str; 21] = [
     "source",
     "line",
     "run",
@@ -27,6 +27,7 @@ pub const COLUMNS: [&str; 20] = [
     "builder",
     "build",
     "branch",
+    "commit",
     "date",
 ];
 
@@ -37,7 +38,7 @@ pub fn cells<'a>(
     run: &'a RunInfo,
     e: &'a Event,
     detail: Option<&'a str>,
-) -> [Cell<'a>; 20] {
+) -> [Cell<'a>; 21] {
     [
         Cell::Text(Some(source)),
         uint(e.line),
@@ -58,6 +59,7 @@ pub fn cells<'a>(
         text(&run.builder),
         text(&run.build),
         text(&run.branch),
+        text(&run.commit),
         text(&run.date),
     ]
 }

@@ -5,12 +5,13 @@ use crate::kind::Kind;
 use crate::output::{Cell, Fragment, RowEncoder, opt_uint, text, uint};
 use crate::run::{Keep, RunEvents, RunInfo};
 
-pub const COLUMNS: [&str; 21] = [
+pub const COLUMNS: [&str; 22] = [
     "source",
     "run",
     "builder",
     "build",
     "branch",
+    "commit",
     "python",
     "platform",
     "date",
@@ -57,6 +58,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<u8> {
                     text(&r.builder),
                     text(&r.build),
                     text(&r.branch),
+                    text(&r.commit),
                     text(&r.python),
                     text(&r.platform),
                     text(&r.date),

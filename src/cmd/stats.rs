@@ -13,7 +13,7 @@ use crate::stats::{GroupBy, Summary};
 use rayon::prelude::*;
 
 /// The columns after the `--group-by` ones.
-pub const COLUMNS: [&str; 14] = [
+pub const COLUMNS: [&str; 17] = [
     "test",
     "kind",
     "resource",
@@ -24,6 +24,9 @@ pub const COLUMNS: [&str; 14] = [
     "builders",
     "first_seen",
     "last_seen",
+    "first_seen_at",
+    "last_seen_at",
+    "first_commit",
     "example",
     "top_leaked",
     "top_reason",
@@ -103,7 +106,11 @@ pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
     }
     for row in rows {
         let (key, agg) = (&row.key, row.agg);
-        let (first_at, last_at) = (summary.at(agg.first), summary.at(agg.last));
+        let (first_at, last_at) = (
+            summary.at(agg.earliest.as_ref().map(|s| s.at)),
+            summary.at(agg.latest.as_ref().map(|s| s.at)),
+        );
+        let first_commit = agg.earliest.as_ref().and_then(|s| s.commit.clone());
         // dates when the runs have them, else where in the input it was first and last seen
         let first_seen = agg.first_date.clone().or_else(|| first_at.clone());
         let last_seen = agg.last_date.clone().or_else(|| last_at.clone());
@@ -132,6 +139,10 @@ pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
             text(&first_seen),
             text(&last_seen),
             text(&first_at),
+            text(&last_at),
+            text(&first_commit),
+            // the most recent occurrence: what a reader opens to see the problem as it is now
+            text(&last_at),
             text(&top),
             Cell::Text(agg.top_reason()),
             text(&repro),

@@ -108,6 +108,46 @@ pub struct Aggregate {
     pub reasons: BTreeMap<String, u64>,
     /// The longest timeout of its runs, in seconds.
     pub timeout_s: Option<u64>,
+    /// Its earliest occurrence by run date (undated runs after dated ones), then input order:
+    /// where `first_seen` points (`first_seen_at`, `first_commit`).
+    pub earliest: Option<Seen>,
+    /// Its latest occurrence by run date, then input order (`last_seen_at`, `example`).
+    pub latest: Option<Seen>,
+}
+
+/// One occurrence of a row: its run's date and commit, and where its event is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    pub date: Option<String>,
+    pub at: Order,
+    pub commit: Option<String>,
+}
+
+impl Seen {
+    /// Ordered for `earliest`: dated before undated, then by date, then input order.
+    fn earliest_key(&self) -> (bool, Option<&str>, Order) {
+        (self.date.is_none(), self.date.as_deref(), self.at)
+    }
+
+    /// Ordered for `latest`: dated after undated, then by date, then input order.
+    fn latest_key(&self) -> (bool, Option<&str>, Order) {
+        (self.date.is_some(), self.date.as_deref(), self.at)
+    }
+
+    /// The earlier of two by `earliest_key` (the same whatever the merge order).
+    fn earlier(a: Option<Seen>, b: Option<Seen>) -> Option<Seen> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some(if b.earliest_key() < a.earliest_key() { b } else { a }),
+            (a, b) => a.or(b),
+        }
+    }
+
+    fn later(a: Option<Seen>, b: Option<Seen>) -> Option<Seen> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some(if b.latest_key() > a.latest_key() { b } else { a }),
+            (a, b) => a.or(b),
+        }
+    }
 }
 
 /// The key counted most often; a tie goes to the first in the tally's order (alphabetical for
@@ -155,6 +195,8 @@ impl Aggregate {
         add_tally(&mut self.methods, other.methods);
         add_tally(&mut self.reasons, other.reasons);
         self.timeout_s = self.timeout_s.max(other.timeout_s);
+        self.earliest = Seen::earlier(self.earliest.take(), other.earliest);
+        self.latest = Seen::later(self.latest.take(), other.latest);
     }
 
     /// The method its events happened in most often.
@@ -301,6 +343,21 @@ impl Summary {
             agg.events += d.events;
             agg.first = min_opt(agg.first, Some((order, d.first_line)));
             agg.last = max_opt(agg.last, Some((order, d.last_line)));
+            // copies only when the occurrence is a new earliest or latest
+            let seen = |line| Seen {
+                date: run.date.clone(),
+                at: (order, line),
+                commit: run.commit.clone(),
+            };
+            let date = run.date.as_deref();
+            let first = (date.is_none(), date, (order, d.first_line));
+            if agg.earliest.as_ref().is_none_or(|e| first < e.earliest_key()) {
+                agg.earliest = Some(seen(d.first_line));
+            }
+            let last = (date.is_some(), date, (order, d.last_line));
+            if agg.latest.as_ref().is_none_or(|l| last > l.latest_key()) {
+                agg.latest = Some(seen(d.last_line));
+            }
             for (object, n) in &d.leaked {
                 *agg.leaked.entry(object.clone()).or_insert(0) += n;
             }
