@@ -220,3 +220,45 @@ fn the_table_shows_the_serious_rows_first_and_csv_keeps_every_row() {
     assert_eq!(text.lines().next(), Some("python,source"));
     assert!(text.lines().nth(1).unwrap().split(',').nth(1).unwrap().ends_with(".log"), "{text}");
 }
+
+/// `first_seen_at` and `first_commit` point at the earliest run by date, `example` and
+/// `last_seen_at` at the latest, whatever order the files come in.
+#[test]
+fn pointers_follow_run_dates_not_input_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = std::fs::read_to_string(common::fixture("misc-kinds-3.9.log")).unwrap();
+    assert!(old.contains("tags/v3.9.18:8f2d7f5, Aug 24 2023"));
+    let new = old.replace("tags/v3.9.18:8f2d7f5, Aug 24 2023", "tags/v3.9.19:1234abc, Sep 30 2023");
+    // the newer log first in name order
+    std::fs::write(dir.path().join("a-new.log"), new).unwrap();
+    std::fs::write(dir.path().join("b-old.log"), old).unwrap();
+    let out = common::flakelog()
+        .args(["stats", "--format", "jsonl", "--kind", "all"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    // the second run of that log has no header, so no date: its rows point in input order
+    let rows: Vec<Value> = common::jsonl(&out.stdout)
+        .into_iter()
+        .filter(|r| s(r, "first_seen").starts_with("20"))
+        .collect();
+    assert!(rows.len() > 5);
+    for r in &rows {
+        assert_eq!(s(r, "first_seen"), "2023-08-24", "{r}");
+        assert_eq!(s(r, "last_seen"), "2023-09-30", "{r}");
+        assert_eq!(s(r, "first_commit"), "8f2d7f5", "{r}");
+        assert!(s(r, "first_seen_at").contains("b-old.log:"), "{r}");
+        assert!(s(r, "last_seen_at").contains("a-new.log:"), "{r}");
+        assert_eq!(s(r, "example"), s(r, "last_seen_at"), "{r}");
+    }
+    // and the runs and events say which commit they tested
+    let runs = common::jsonl(
+        &common::flakelog()
+            .args(["runs", "--format", "jsonl"])
+            .arg(dir.path())
+            .output()
+            .unwrap()
+            .stdout,
+    );
+    assert_eq!(s(&runs[0], "commit"), "1234abc");
+}
