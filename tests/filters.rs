@@ -198,7 +198,11 @@ fn the_table_shows_the_serious_rows_first_and_csv_keeps_every_row() {
         .filter(|k| flakelog::kind::Kind::from_name(k).is_some())
         .collect();
     assert!(kinds.len() > 10, "{text}");
-    assert!(!kinds.iter().any(|k| matches!(*k, "skipped" | "passed" | "resource_denied")));
+    assert!(
+        !kinds
+            .iter()
+            .any(|k| matches!(*k, "skipped" | "passed" | "resource_denied"))
+    );
     let severity: Vec<u8> = kinds
         .iter()
         .map(|k| flakelog::kind::Kind::from_name(k).unwrap().severity())
@@ -218,7 +222,16 @@ fn the_table_shows_the_serious_rows_first_and_csv_keeps_every_row() {
         .unwrap();
     let text = String::from_utf8_lossy(&csv.stdout);
     assert_eq!(text.lines().next(), Some("python,source"));
-    assert!(text.lines().nth(1).unwrap().split(',').nth(1).unwrap().ends_with(".log"), "{text}");
+    assert!(
+        text.lines()
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .nth(1)
+            .unwrap()
+            .ends_with(".log"),
+        "{text}"
+    );
 }
 
 /// `first_seen_at` and `first_commit` point at the earliest run by date, `example` and
@@ -228,7 +241,10 @@ fn pointers_follow_run_dates_not_input_order() {
     let dir = tempfile::tempdir().unwrap();
     let old = std::fs::read_to_string(common::fixture("misc-kinds-3.9.log")).unwrap();
     assert!(old.contains("tags/v3.9.18:8f2d7f5, Aug 24 2023"));
-    let new = old.replace("tags/v3.9.18:8f2d7f5, Aug 24 2023", "tags/v3.9.19:1234abc, Sep 30 2023");
+    let new = old.replace(
+        "tags/v3.9.18:8f2d7f5, Aug 24 2023",
+        "tags/v3.9.19:1234abc, Sep 30 2023",
+    );
     // the newer log first in name order
     std::fs::write(dir.path().join("a-new.log"), new).unwrap();
     std::fs::write(dir.path().join("b-old.log"), old).unwrap();
@@ -261,4 +277,147 @@ fn pointers_follow_run_dates_not_input_order() {
             .stdout,
     );
     assert_eq!(s(&runs[0], "commit"), "1234abc");
+}
+
+/// The distinct runs (source, run) of some events.
+fn runs_of<'a>(events: impl Iterator<Item = &'a Value>) -> usize {
+    let runs: std::collections::BTreeSet<(String, u64)> = events
+        .map(|e| (s(e, "source").to_string(), e["run"].as_u64().unwrap()))
+        .collect();
+    runs.len()
+}
+
+/// README's first question: which tests flaked most on a builder in a year, and what they
+/// leaked, in one command; each row's runs equal what the events say.
+#[test]
+fn question_1_what_flaked_on_a_builder_in_a_year_and_what_it_leaked() {
+    let events = rows(&["events"]);
+    // the builder with the most flaky events, and the year of most of them
+    let mut by_builder: std::collections::BTreeMap<(String, String), usize> = Default::default();
+    for e in events.iter().filter(|e| s(e, "kind") == "flaky") {
+        let year = s(e, "date").get(..4).unwrap_or("").to_string();
+        *by_builder
+            .entry((s(e, "builder").to_string(), year))
+            .or_default() += 1;
+    }
+    let ((builder, year), _) = by_builder.into_iter().max_by_key(|(_, n)| *n).unwrap();
+    let (since, until) = (format!("{year}-01-01"), format!("{year}-12-31"));
+    let pattern = format!("^{}$", regex::escape(&builder));
+    let got = rows(&[
+        "stats",
+        "--builder",
+        &pattern,
+        "--since",
+        &since,
+        "--until",
+        &until,
+        "--kind",
+        "flaky,leaks",
+    ]);
+    let in_scope = |e: &&Value| {
+        s(e, "builder") == builder
+            && s(e, "date") >= since.as_str()
+            && s(e, "date") <= until.as_str()
+    };
+    let leak = |k: &str| flakelog::kind::Kind::from_name(k).is_some_and(|k| k.is_warning());
+    let mut want: std::collections::BTreeMap<(String, String, String), usize> = Default::default();
+    for e in events
+        .iter()
+        .filter(in_scope)
+        .filter(|e| s(e, "kind") == "flaky" || leak(s(e, "kind")))
+    {
+        want.insert(
+            (
+                s(e, "test").trim_start_matches("test.").to_string(),
+                s(e, "kind").to_string(),
+                s(e, "resource").to_string(),
+            ),
+            0,
+        );
+    }
+    for (key, n) in want.iter_mut() {
+        *n = runs_of(events.iter().filter(in_scope).filter(|e| {
+            s(e, "test").trim_start_matches("test.") == key.0
+                && s(e, "kind") == key.1
+                && s(e, "resource") == key.2
+        }));
+    }
+    let got: std::collections::BTreeMap<(String, String, String), usize> = got
+        .iter()
+        .map(|r| {
+            (
+                (
+                    s(r, "test").to_string(),
+                    s(r, "kind").to_string(),
+                    s(r, "resource").to_string(),
+                ),
+                r["runs"].as_u64().unwrap() as usize,
+            )
+        })
+        .collect();
+    assert!(got.keys().any(|k| k.1 == "flaky"), "{got:?}");
+    assert_eq!(got, want);
+}
+
+/// README's second question: when a test started leaking threads, in any of their forms,
+/// with the line and the commit of that first run.
+#[test]
+fn question_2_when_a_test_started_leaking_threads() {
+    let events = rows(&["events", "--kind", "threads"]);
+    let mut per_test: std::collections::BTreeMap<&str, usize> = Default::default();
+    for e in &events {
+        *per_test.entry(s(e, "test")).or_default() += 1;
+    }
+    let (test, _) = per_test.into_iter().max_by_key(|(_, n)| *n).unwrap();
+    let first_date = events
+        .iter()
+        .filter(|e| s(e, "test") == test && !s(e, "date").is_empty())
+        .map(|e| s(e, "date"))
+        .min()
+        .unwrap();
+    let pattern = format!("^{}$", regex::escape(test));
+    let got = rows(&["stats", "--test", &pattern, "--kind", "threads"]);
+    let first = got
+        .iter()
+        .min_by_key(|r| s(r, "first_seen").to_string())
+        .unwrap();
+    assert_eq!(s(first, "first_seen"), first_date);
+    // first_seen_at is a thread event of that test on that day
+    let at = s(first, "first_seen_at");
+    assert!(
+        events.iter().any(|e| {
+            format!("{}:{}", s(e, "source"), e["line"]) == at
+                && s(e, "test") == test
+                && s(e, "date") == first_date
+        }),
+        "{at}"
+    );
+}
+
+/// README's third question: the command that reproduces each failing method.
+#[test]
+fn question_3_the_command_that_reproduces_a_failure() {
+    let events = rows(&["events", "--kind", "method_failed,method_error"]);
+    let test = s(&events[0], "test")
+        .trim_start_matches("test.")
+        .to_string();
+    let pattern = format!("^(test\\.)?{}$", regex::escape(&test));
+    let got = rows(&[
+        "stats",
+        "--test",
+        &pattern,
+        "--kind",
+        "failures",
+        "--group-by",
+        "method",
+    ]);
+    assert!(!got.is_empty());
+    for r in got.iter().filter(|r| !s(r, "method").is_empty()) {
+        let repro = s(r, "repro");
+        assert!(
+            repro.starts_with("./python -m test ") && repro.contains(&test),
+            "{r}"
+        );
+    }
+    assert!(got.iter().any(|r| !s(r, "method").is_empty()), "{got:?}");
 }

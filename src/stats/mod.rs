@@ -137,14 +137,22 @@ impl Seen {
     /// The earlier of two by `earliest_key` (the same whatever the merge order).
     fn earlier(a: Option<Seen>, b: Option<Seen>) -> Option<Seen> {
         match (a, b) {
-            (Some(a), Some(b)) => Some(if b.earliest_key() < a.earliest_key() { b } else { a }),
+            (Some(a), Some(b)) => Some(if b.earliest_key() < a.earliest_key() {
+                b
+            } else {
+                a
+            }),
             (a, b) => a.or(b),
         }
     }
 
     fn later(a: Option<Seen>, b: Option<Seen>) -> Option<Seen> {
         match (a, b) {
-            (Some(a), Some(b)) => Some(if b.latest_key() > a.latest_key() { b } else { a }),
+            (Some(a), Some(b)) => Some(if b.latest_key() > a.latest_key() {
+                b
+            } else {
+                a
+            }),
             (a, b) => a.or(b),
         }
     }
@@ -351,7 +359,11 @@ impl Summary {
             };
             let date = run.date.as_deref();
             let first = (date.is_none(), date, (order, d.first_line));
-            if agg.earliest.as_ref().is_none_or(|e| first < e.earliest_key()) {
+            if agg
+                .earliest
+                .as_ref()
+                .is_none_or(|e| first < e.earliest_key())
+            {
                 agg.earliest = Some(seen(d.first_line));
             }
             let last = (date.is_some(), date, (order, d.last_line));
