@@ -41,6 +41,15 @@ pub enum Command {
     },
     /// Print the man page (roff): `flakelog man > flakelog.1`.
     Man,
+    /// Print a command's columns with their type and meaning (CSV), or with `--schema` the
+    /// JSON Schema of one of its `--format json`/`jsonl` rows.
+    Columns {
+        #[arg(value_enum, default_value = "stats")]
+        table: crate::cmd::columns::Table,
+        /// The JSON Schema instead (as in schemas/TABLE.schema.json)
+        #[arg(long)]
+        schema: bool,
+    },
 }
 
 /// What every command reads and how it writes.

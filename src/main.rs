@@ -3,7 +3,7 @@
 use clap::Parser;
 use flakelog::cli::{Command, Opts};
 use flakelog::cmd::{self, Config};
-use std::io;
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -37,6 +37,24 @@ fn run(opts: Opts) -> anyhow::Result<u8> {
         Some(Command::Completions { shell }) => {
             let mut cli = <Opts as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut cli, "flakelog", &mut io::stdout());
+            Ok(0)
+        }
+        Some(Command::Columns { table, schema }) => {
+            let mut out = io::stdout().lock();
+            if schema {
+                serde_json::to_writer_pretty(&mut out, &table.schema())?;
+                writeln!(out)?;
+                return Ok(0);
+            }
+            let mut csv = csv::Writer::from_writer(out);
+            csv.write_record(["column", "type", "meaning", "when"])?;
+            for c in table.columns() {
+                csv.write_record([c.name, c.ty.name(), c.about, "always"])?;
+            }
+            for c in table.optional_columns() {
+                csv.write_record([c.name, c.ty.name(), c.about, "--group-by"])?;
+            }
+            csv.flush()?;
             Ok(0)
         }
         Some(Command::Man) => {

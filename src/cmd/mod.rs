@@ -1,6 +1,7 @@
 //! The commands, one module each, over a shared `Config` and one way of reading sources:
 //! files in parallel (rayon), stdin as it arrives, results in input order.
 
+pub mod columns;
 pub mod events;
 pub mod runs;
 pub mod stats;
