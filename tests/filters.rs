@@ -162,6 +162,8 @@ fn bad_filter_values_are_usage_errors() {
         &["events", "--kind", "nonsense"][..],
         &["stats", "--since", "2024-13-01"],
         &["runs", "--test", "("],
+        &["stats", "--group-by", "nonsense"],
+        &["runs", "--columns", "nonsense"],
     ] {
         let out = common::flakelog()
             .args(args)
@@ -171,7 +173,7 @@ fn bad_filter_values_are_usage_errors() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!err.is_empty(), "{args:?}");
-        if args[2] == "nonsense" {
+        if args[1] == "--kind" {
             assert!(
                 err.contains("threads") && err.contains("dangling_thread"),
                 "{err}"
