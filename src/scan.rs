@@ -130,30 +130,22 @@ pub fn listed(events: RunEvents) -> Vec<Event> {
 
 /// Parse bytes held in memory (tests, fuzzing).
 pub fn scan_bytes(bytes: &[u8], rules: &Rules) -> Vec<(RunInfo, Vec<Event>)> {
-    let mut runs = Vec::new();
-    let _ = scan_reader(
-        io::Cursor::new(bytes),
+    listed_runs(
+        LineReader::new(io::Cursor::new(bytes)).passing_over(markers::pass_over),
         rules,
-        Keep::Events,
-        |info, events| {
-            runs.push((info, listed(events)));
-            Flow::Continue
-        },
-    );
-    runs
+    )
 }
 
 /// `scan_bytes`, every line handed to the run builder (`scan_reader_line_by_line`).
 pub fn scan_bytes_line_by_line(bytes: &[u8], rules: &Rules) -> Vec<(RunInfo, Vec<Event>)> {
+    listed_runs(LineReader::new(io::Cursor::new(bytes)), rules)
+}
+
+fn listed_runs<R: Read>(lines: LineReader<R>, rules: &Rules) -> Vec<(RunInfo, Vec<Event>)> {
     let mut runs = Vec::new();
-    let _ = scan_reader_line_by_line(
-        io::Cursor::new(bytes),
-        rules,
-        Keep::Events,
-        |info, events| {
-            runs.push((info, listed(events)));
-            Flow::Continue
-        },
-    );
+    let _ = scan_lines(lines, rules, Keep::Events, |info, events| {
+        runs.push((info, listed(events)));
+        Flow::Continue
+    });
     runs
 }

@@ -183,14 +183,7 @@ fn without_place(mut row: serde_json::Value) -> serde_json::Value {
 fn a_generated_archive_of_mixed_dressings_piped_reads_like_the_directory() {
     let plain = tempfile::tempdir().unwrap();
     gen_corpus::generate(plain.path(), 6 << 20, 11, true, false).unwrap();
-    let mut logs: Vec<std::path::PathBuf> = walkdir::WalkDir::new(plain.path())
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "log"))
-        .map(|e| e.into_path())
-        .collect();
-    logs.sort();
+    let logs = common::logs_under(plain.path());
     assert!(logs.len() >= 15, "{} logs", logs.len());
 
     let dressed = tempfile::tempdir().unwrap();

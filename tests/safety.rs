@@ -207,6 +207,19 @@ fn a_cut_line_still_says_so_after_set_aside_output_is_replayed() {
     );
 }
 
+/// Write `log` again and again, far more than anyone reads (400 MB), until the reader is
+/// gone; how many bytes were taken.
+fn write_until_closed(out: &mut impl Write, log: &[u8]) -> u64 {
+    let mut written = 0u64;
+    for _ in 0..(400_000_000 / log.len()) {
+        if out.write_all(log).is_err() {
+            break;
+        }
+        written += log.len() as u64;
+    }
+    written
+}
+
 #[test]
 fn stdin_stops_being_read_when_the_output_is_closed() {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("flakelog"))
@@ -218,17 +231,7 @@ fn stdin_stops_being_read_when_the_output_is_closed() {
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
     let log = std::fs::read(fixture("era-e-3.12.log")).unwrap();
-    let writer = std::thread::spawn(move || {
-        let mut written = 0u64;
-        // far more than anyone reads: 400 MB
-        for _ in 0..(400_000_000 / log.len()) {
-            if stdin.write_all(&log).is_err() {
-                break;
-            }
-            written += log.len() as u64;
-        }
-        written
-    });
+    let writer = std::thread::spawn(move || write_until_closed(&mut stdin, &log));
     let mut stdout = child.stdout.take().unwrap();
     let mut first = [0u8; 64];
     stdout.read_exact(&mut first).unwrap();
@@ -261,14 +264,7 @@ fn a_file_read_alone_streams_and_stops_when_the_output_is_closed() {
     let path = fifo.clone();
     let writer = std::thread::spawn(move || {
         let mut out = std::fs::OpenOptions::new().write(true).open(path).unwrap();
-        let mut written = 0u64;
-        for _ in 0..(400_000_000 / log.len()) {
-            if out.write_all(&log).is_err() {
-                break;
-            }
-            written += log.len() as u64;
-        }
-        written
+        write_until_closed(&mut out, &log)
     });
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("flakelog"))
         .args(["events", "--format", "jsonl"])

@@ -50,24 +50,11 @@ fn corpus_logs() -> Vec<PathBuf> {
 fn logs() -> &'static Vec<(String, Vec<u8>)> {
     static LOGS: OnceLock<Vec<(String, Vec<u8>)>> = OnceLock::new();
     LOGS.get_or_init(|| {
-        let mut paths: Vec<PathBuf> = walkdir::WalkDir::new(common::fixture(""))
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.path().extension().is_some_and(|x| x == "log"))
-            .map(|e| e.into_path())
-            .collect();
+        let mut paths = common::logs_under(&common::fixture(""));
         paths.extend(corpus_logs());
         let dir = tempfile::tempdir().unwrap();
         gen_corpus::generate_realistic(dir.path(), 6 << 20, 5, true, false).unwrap();
-        paths.extend(
-            walkdir::WalkDir::new(dir.path())
-                .sort_by_file_name()
-                .into_iter()
-                .filter_map(Result::ok)
-                .filter(|e| e.path().extension().is_some_and(|x| x == "log"))
-                .map(|e| e.into_path()),
-        );
+        paths.extend(common::logs_under(dir.path()));
         paths
             .iter()
             .map(|p| (p.display().to_string(), std::fs::read(p).unwrap()))

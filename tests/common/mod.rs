@@ -24,6 +24,18 @@ pub fn fixture_logs() -> Vec<PathBuf> {
     logs
 }
 
+/// Every `*.log` under `dir`, in path order.
+pub fn logs_under(dir: &Path) -> Vec<PathBuf> {
+    let mut logs: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "log"))
+        .map(|e| e.into_path())
+        .collect();
+    logs.sort();
+    logs
+}
+
 pub fn gzip(data: &[u8]) -> Vec<u8> {
     let mut e = GzEncoder::new(Vec::new(), Compression::fast());
     e.write_all(data).unwrap();
