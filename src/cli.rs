@@ -47,8 +47,11 @@ pub enum Command {
         #[arg(value_enum, default_value = "stats")]
         table: crate::cmd::columns::Table,
         /// The JSON Schema instead (as in schemas/TABLE.schema.json)
-        #[arg(long)]
+        #[arg(long, conflicts_with = "markdown")]
         schema: bool,
+        /// README's table of them instead (Markdown)
+        #[arg(long)]
+        markdown: bool,
     },
 }
 

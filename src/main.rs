@@ -39,8 +39,16 @@ fn run(opts: Opts) -> anyhow::Result<u8> {
             clap_complete::generate(shell, &mut cli, "flakelog", &mut io::stdout());
             Ok(0)
         }
-        Some(Command::Columns { table, schema }) => {
+        Some(Command::Columns {
+            table,
+            schema,
+            markdown,
+        }) => {
             let mut out = io::stdout().lock();
+            if markdown {
+                out.write_all(table.markdown().as_bytes())?;
+                return Ok(0);
+            }
             if schema {
                 serde_json::to_writer_pretty(&mut out, &table.schema())?;
                 writeln!(out)?;

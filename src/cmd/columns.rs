@@ -39,65 +39,81 @@ const fn c(name: &'static str, ty: Type, about: &'static str) -> Column {
 use Type::{Boolean as B, Integer as I, Number as N, Text as T};
 
 const RUN_PLACE: [Column; 5] = [
-    c(
-        "builder",
-        T,
-        "the buildbot worker (from `== cwd:` or --path-pattern)",
-    ),
-    c("build", T, "the build number (--path-pattern)"),
-    c("branch", T, "the branch of the header's build text"),
+    c("builder", T, r#"see "Where a run comes from""#),
+    c("build", T, r#"see "Where a run comes from""#),
+    c("branch", T, r#"see "Where a run comes from""#),
     c(
         "commit",
         T,
-        "the commit of the header's build text: the source the run tested",
+        r#"the commit of the header's build text (`heads/main:abc1234` → `abc1234`): the source the run tested"#,
     ),
-    c("date", T, "the header's build date, YYYY-MM-DD"),
+    c(
+        "date",
+        T,
+        r#"the header's build date, `YYYY-MM-DD` (`2023-12-15`)"#,
+    ),
 ];
 
 pub const EVENTS: [Column; 21] = [
-    c("source", T, "the input as given; `-` for stdin"),
-    c("line", I, "1-based line number in the decompressed input"),
-    c("run", I, "0-based index of the run within its input"),
-    c("python", T, "the version from the `== CPython` header"),
+    c("source", T, r#"the path as given; `-` for stdin"#),
+    c(
+        "line",
+        I,
+        r#"1-based line number in the decompressed source"#,
+    ),
+    c(
+        "run",
+        I,
+        r#"0-based index of the regrtest run within the source (a stream may hold several)"#,
+    ),
+    c(
+        "python",
+        T,
+        r#"version from the `== CPython 3.12.1 …` header"#,
+    ),
     c(
         "phase",
         T,
-        "`main`, or `rerun` for the re-run of failed tests",
+        r#"`main`, or `rerun` for the re-run of failed tests (`-w`, `--rerun`, `--slow-ci`)"#,
     ),
     c(
         "test",
         T,
-        "the test file as printed (`test_os`, `test.test_asyncio.test_tasks`)",
+        r#"test file name as printed (`test_os`, `test.test_asyncio.test_tasks`); where no progress line names the test (a pasted fragment, a `-v` run's output), the module of the last verbose method line (`test.test_signal` of `test_x (test.test_signal.StressTest) ... `)"#,
     ),
     c(
         "method",
         T,
-        "`Class.test_method` the event happened in, when known",
+        r#"`Class.test_method` the event happened in, from the verbose method line (`test_x (test.test_y.T.test_x) ... `) whose status had not come yet; empty when unknown"#,
     ),
-    c("kind", T, "what happened (README's kind vocabulary)"),
-    c(
-        "resource",
-        T,
-        "what the kind is about (`os.environ`, `file`, `references`…)",
-    ),
-    c("count", I, "how many (threads, references, files…)"),
+    c("kind", T, r#"what happened: see the vocabulary below"#),
+    c("resource", T, r#"what the kind is about (see below)"#),
+    c("count", I, r#"how many (see below)"#),
     c(
         "detail",
         T,
-        "the rest: outcome detail, what leaked, refleak deltas, error text",
+        r#"the rest: outcome detail, what leaked, refleak deltas, error text; a subtest's parameters (`(i=1)`) for a method's failure"#,
     ),
-    c("reason", T, "why: the exception or crash line"),
+    c(
+        "reason",
+        T,
+        r#"why, for `failed`, `crashed`, `timed_out`, the `method_*` kinds, `flaky`, `timeout` and `fatal_error`: see "Reasons" below"#,
+    ),
     c(
         "reason_key",
         T,
-        "`reason` with addresses, paths, temporary names and numbers masked",
+        r#"`reason` with what differs between machines masked: `0x…` addresses → `<hex>`, paths → `<path>`, temporary names (`tmpab12cd`, `@test_123_tmp…`, `test_python_…`) → `<tmp>`, numbers (counts, ports, pids, errno, durations) → `<n>`; digits inside a name stay (`test_1`): `ConnectionResetError: [Errno <n>] Connection reset by peer`"#,
     ),
-    c("elapsed", I, "seconds from the line's elapsed-time prefix"),
-    c("load_avg", N, "the line's `load avg:`"),
+    c(
+        "elapsed",
+        I,
+        r#"seconds from the line's ELAPSED prefix (`0:27:13` → 1633)"#,
+    ),
+    c("load_avg", N, r#"the line's `load avg:`"#),
     c(
         "running",
         T,
-        "the tests of the progress line's `-- running:` suffix, `;`-separated",
+        r#"the tests of the progress line's `-- running:` suffix, `;`-separated"#,
     ),
     RUN_PLACE[0],
     RUN_PLACE[1],
@@ -107,92 +123,132 @@ pub const EVENTS: [Column; 21] = [
 ];
 
 pub const RUNS: [Column; 22] = [
-    c("source", T, "the input as given; `-` for stdin"),
-    c("run", I, "0-based index of the run within its input"),
+    c("source", T, r#"the input as given; `-` for stdin"#),
+    c("run", I, r#"the run's 0-based index in its input"#),
     RUN_PLACE[0],
     RUN_PLACE[1],
     RUN_PLACE[2],
     RUN_PLACE[3],
-    c("python", T, "the version from the `== CPython` header"),
-    c("platform", T, "the header's platform line"),
+    c("python", T, r#"the version from the header (`3.12.1`)"#),
+    c(
+        "platform",
+        T,
+        r#"the platform from the header (`Linux-6.5.0-x86_64-with-glibc2.36`)"#,
+    ),
     RUN_PLACE[4],
-    c("mode", T, "`parallel` or `sequential`, when the run says"),
-    c("workers", I, "the worker count of a parallel run"),
-    c("tests_total", I, "the TOTAL the run announced"),
-    c("tests_run", I, "test files with a result in the main phase"),
+    c(
+        "mode",
+        T,
+        r#"`parallel` or `sequential` (empty when the run does not say)"#,
+    ),
+    c("workers", I, r#"the worker count of a parallel run"#),
+    c("tests_total", I, r#"the TOTAL the run announced"#),
+    c(
+        "tests_run",
+        I,
+        r#"test files with a result in the main phase"#,
+    ),
     c(
         "failed",
         I,
-        "main-phase `failed`, `crashed`, `timed_out`, `worker_bug`",
+        r#"main-phase `failed`, `crashed`, `timed_out`, `worker_bug`"#,
     ),
-    c("env_changed", I, "main-phase `env_changed`"),
-    c("skipped", I, "`skipped` and `resource_denied`"),
-    c("rerun", I, "test files re-run"),
-    c("flaky", I, "`flaky` events"),
+    c("env_changed", I, r#"main-phase `env_changed`"#),
+    c(
+        "skipped",
+        I,
+        r#"main-phase `skipped` and `resource_denied`"#,
+    ),
+    c("rerun", I, r#"test files re-run"#),
+    c("flaky", I, r#"`flaky` events"#),
     c(
         "result",
         T,
-        "the final result state (`FAILURE then SUCCESS`)",
+        r#"the final `Result:` / `Tests result:` state (`FAILURE then SUCCESS`), else the last `== Tests result: … ==`"#,
     ),
     c(
         "top_reason",
         T,
-        "the `reason_key` its events said most often",
+        r#"the `reason_key` its events said most often (a tie: the first seen; up to 10,000 distinct keys are counted per run)"#,
     ),
     c(
         "duration_s",
         N,
-        "`Total duration:` in seconds, else the last elapsed time",
+        r#"`Total duration:` in seconds, else the last ELAPSED seen"#,
     ),
-    c("complete", B, "the final result line was read"),
+    c("complete", B, r#"the final result line was seen"#),
 ];
 
 pub const STATS: [Column; 17] = [
-    c("test", T, "the test file, without a leading `test.`"),
-    c("kind", T, "what happened (README's kind vocabulary)"),
     c(
-        "resource",
+        "test",
         T,
-        "what the kind is about; empty when it has none",
+        r#"the test file; a leading `test.` is dropped so `test.test_asyncio.test_tasks` (3.12+) and `test_asyncio.test_tasks` meet"#,
     ),
-    c("events", I, "how many events"),
-    c("runs", I, "in how many runs"),
-    c("runs_with_test", I, "how many runs ran the test at all"),
-    c("rate", N, "runs / runs_with_test"),
-    c("builders", I, "on how many builders"),
+    c("kind", T, r#"as in `events`"#),
+    c("resource", T, r#"as in `events`"#),
+    c("events", I, r#"how many such events"#),
+    c("runs", I, r#"runs with at least one such event"#),
+    c(
+        "runs_with_test",
+        I,
+        r#"runs in which the test appeared at all (any event, `passed` included): the denominator"#,
+    ),
+    c(
+        "rate",
+        N,
+        r#"`runs / runs_with_test`, rounded to 4 decimals: how often the test does this when it runs"#,
+    ),
+    c(
+        "builders",
+        I,
+        r#"how many distinct builders it happened on"#,
+    ),
     c(
         "first_seen",
         T,
-        "the earliest run date, else the first `source:line`",
+        r#"the earliest and latest run date; when no run has a date, the `source:line` of the first and last occurrence in input order"#,
     ),
     c(
         "last_seen",
         T,
-        "the latest run date, else the last `source:line`",
+        r#"the earliest and latest run date; when no run has a date, the `source:line` of the first and last occurrence in input order"#,
     ),
     c(
         "first_seen_at",
         T,
-        "`source:line` of the earliest occurrence by run date",
+        r#"`source:line` of the earliest and latest occurrence: by run date (dated runs before undated ones), then in input order. `first_seen_at` is the run where `first_seen` came from"#,
     ),
     c(
         "last_seen_at",
         T,
-        "`source:line` of the latest occurrence by run date",
+        r#"`source:line` of the earliest and latest occurrence: by run date (dated runs before undated ones), then in input order. `first_seen_at` is the run where `first_seen` came from"#,
     ),
     c(
         "first_commit",
         T,
-        "the commit of the run at `first_seen_at`",
+        r#"the commit (from the header) of the run at `first_seen_at`: where to start bisecting "when did this begin""#,
     ),
-    c("example", T, "`source:line` of the most recent occurrence"),
+    c(
+        "example",
+        T,
+        r#"`source:line` of the most recent occurrence (`last_seen_at`): the problem as it is now"#,
+    ),
     c(
         "top_leaked",
         T,
-        "the objects that leaked most: `SpawnProcess (12); Thread (3)`",
+        r#"for `modified`, `dangling_thread`, `dangling_process`, `manager_children`: the three objects that leaked most, `SpawnProcess (12); Thread (3)`"#,
     ),
-    c("top_reason", T, "the `reason_key` said most often"),
-    c("repro", T, "the regrtest command that reproduces the row"),
+    c(
+        "top_reason",
+        T,
+        r#"the `reason_key` its events said most often (a tie: the alphabetically first)"#,
+    ),
+    c(
+        "repro",
+        T,
+        r#"the command that reproduces the row, see below"#,
+    ),
 ];
 
 /// A `--group-by` column of `stats` (they come first, in the order asked).
@@ -243,6 +299,30 @@ impl Table {
                 .collect(),
             Table::Events | Table::Runs => Vec::new(),
         }
+    }
+
+    /// The columns as README's table shows them (README holds this text, between
+    /// `<!-- flakelog columns TABLE --markdown -->` and `<!-- end -->`; a test checks it).
+    pub fn markdown(self) -> String {
+        let mut out = String::from("| column | type | meaning |\n|---|---|---|\n");
+        for col in self.optional_columns() {
+            out.push_str(&format!(
+                "| `{}` | {} | with `--group-by {}`, first: {} |\n",
+                col.name,
+                col.ty.name(),
+                col.name,
+                col.about
+            ));
+        }
+        for col in self.columns() {
+            out.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                col.name,
+                col.ty.name(),
+                col.about
+            ));
+        }
+        out
     }
 
     /// The JSON Schema (draft 2020-12) of one row of `--format json`/`jsonl`.
