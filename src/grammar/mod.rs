@@ -351,9 +351,34 @@ pub fn glued(line: &[u8]) -> LineKind<'_> {
     }
 }
 
+/// A run's `== CPython …` header glued after other text: a log that ended without a final
+/// newline, then the next log, joined by `cat`/`zcat`. Where the header begins, and it.
+pub fn glued_header(line: &[u8]) -> Option<(usize, LineKind<'_>)> {
+    static HEADER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"== CPython "));
+    let at = HEADER.find(line).filter(|&at| at > 0)?;
+    match header::header_line(&line[at..]) {
+        Ok((_, h @ header::HeaderLine::Python { .. })) => Some((at, LineKind::Header(h))),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_header_glued_after_text_is_found_where_it_begins() {
+        let line = b"elapsedTime=1774.3== CPython 3.9.18 (tags/v3.9.18:8f2d7f5, Aug 24 2023, 17:31:07) [MSC v.1929 64 bit (AMD64)]";
+        let (at, kind) = glued_header(line).unwrap();
+        assert_eq!(at, 18);
+        assert!(matches!(
+            kind,
+            LineKind::Header(header::HeaderLine::Python { .. })
+        ));
+        assert!(glued_header(b"== CPython 3.12.1 (main)").is_none());
+        assert!(glued_header(b"print('== CPython is great')").is_none());
+    }
 
     #[test]
     fn dispatch_picks_each_family() {

@@ -200,6 +200,10 @@ impl<'r, F: FnMut(RunInfo, RunEvents) -> Flow> RunBuilder<'r, F> {
         {
             return found;
         }
+        // a log without a final newline, and the next log's header after it
+        if let Some((at, kind)) = grammar::glued_header(line) {
+            return (&line[at..], kind);
+        }
         // a test's text without a final newline, and the next progress line after it
         if self.cursor.counter.last_index.is_some() {
             return (line, grammar::glued(line));
