@@ -34,6 +34,8 @@ pub enum Command {
     Events(InputArgs),
     /// One row per regrtest run.
     Runs(InputArgs),
+    /// One self-contained HTML page: runs per month, the tests that fail or flake most, leaks.
+    Report(ReportArgs),
     /// Print a shell completion script (e.g. `flakelog completions bash > ~/.local/share/bash-completion/completions/flakelog`).
     Completions {
         #[arg(value_enum)]
@@ -141,6 +143,15 @@ impl InputArgs {
             kinds: self.kind.clone(),
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Write the page here [default: stdout, when it is not a terminal]
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,7 @@ pub mod kind;
 pub mod leak;
 pub mod output;
 pub mod reason;
+pub mod report;
 pub mod run;
 pub mod scan;
 pub mod stats;

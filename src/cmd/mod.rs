@@ -3,6 +3,7 @@
 
 pub mod columns;
 pub mod events;
+pub mod report;
 pub mod runs;
 pub mod stats;
 

@@ -280,6 +280,53 @@ pub struct Summary {
     pub events: u64,
     /// What inputs have to say (an error, no run, runs cut short), by input order.
     pub reports: BTreeMap<usize, (String, Report)>,
+    /// The runs shown, by month of their date (`YYYY-MM`, or `undated`) and outcome.
+    pub months: BTreeMap<String, [u64; RunOutcome::ALL.len()]>,
+}
+
+/// What a run came to, as the report's monthly chart shows it: the worst thing it had.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunOutcome {
+    Clean,
+    Flaky,
+    EnvChanged,
+    Failed,
+    /// Cut short: no final result line.
+    Incomplete,
+}
+
+impl RunOutcome {
+    pub const ALL: [RunOutcome; 5] = [
+        RunOutcome::Clean,
+        RunOutcome::Flaky,
+        RunOutcome::EnvChanged,
+        RunOutcome::Failed,
+        RunOutcome::Incomplete,
+    ];
+
+    pub fn of(run: &RunInfo) -> RunOutcome {
+        if !run.complete {
+            RunOutcome::Incomplete
+        } else if run.failed > 0 {
+            RunOutcome::Failed
+        } else if run.env_changed > 0 {
+            RunOutcome::EnvChanged
+        } else if run.flaky > 0 {
+            RunOutcome::Flaky
+        } else {
+            RunOutcome::Clean
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            RunOutcome::Clean => "clean",
+            RunOutcome::Flaky => "flaky",
+            RunOutcome::EnvChanged => "env changed",
+            RunOutcome::Failed => "failed",
+            RunOutcome::Incomplete => "incomplete",
+        }
+    }
 }
 
 /// A `stats` row, resolved and ready to print (borrowed from the summary: a million rows are
@@ -305,6 +352,20 @@ impl Summary {
     ) {
         if self.group_by.is_empty() {
             self.group_by = group_by.to_vec();
+        }
+        let month = run
+            .date
+            .as_deref()
+            .and_then(|d| d.get(..7))
+            .unwrap_or("undated");
+        let outcome = RunOutcome::of(run) as usize;
+        match self.months.get_mut(month) {
+            Some(counts) => counts[outcome] += 1,
+            None => {
+                let mut counts = [0; RunOutcome::ALL.len()];
+                counts[outcome] = 1;
+                self.months.insert(month.to_string(), counts);
+            }
         }
         let run_values: Vec<String> = group_by
             .iter()
@@ -449,6 +510,15 @@ impl Summary {
                 .or_insert(0) += v;
         }
         self.sources.extend(other.sources);
+        for (month, counts) in other.months {
+            let mine = self
+                .months
+                .entry(month)
+                .or_insert([0; RunOutcome::ALL.len()]);
+            for (m, c) in mine.iter_mut().zip(counts) {
+                *m += c;
+            }
+        }
         self.files += other.files;
         self.runs += other.runs;
         self.events += other.events;
