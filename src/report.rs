@@ -79,6 +79,7 @@ pub fn write_html(
         esc(what)
     )?;
     months(summary, out)?;
+    heatmap(summary, out)?;
     let severe = [
         KindSelector::Failures,
         KindSelector::One(Kind::EnvChanged),
@@ -105,18 +106,18 @@ fn narrowed(filter: &Filter, kinds: &[KindSelector]) -> Filter {
 /// Runs per month by outcome: a stacked bar chart (inline SVG), and the same as a table.
 fn months(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "<h2>Runs per month</h2>")?;
-    if summary.months.is_empty() {
+    let months = summary.months();
+    if months.is_empty() {
         return writeln!(out, "<p class=\"muted\">No run.</p>");
     }
     let (bar, gap, height, top) = (28.0, 8.0, 180.0, 16.0);
-    let most = summary
-        .months
+    let most = months
         .values()
         .map(|c| c.iter().sum::<u64>())
         .max()
         .unwrap_or(1)
         .max(1);
-    let width = summary.months.len() as f64 * (bar + gap) + gap;
+    let width = months.len() as f64 * (bar + gap) + gap;
     writeln!(
         out,
         "<svg id=\"months\" role=\"img\" aria-labelledby=\"months-title\" width=\"{width}\" height=\"{}\" viewBox=\"0 0 {width} {}\" xmlns=\"http://www.w3.org/2000/svg\">",
@@ -127,7 +128,7 @@ fn months(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
         out,
         "<title id=\"months-title\">Runs per month by outcome</title>"
     )?;
-    for (i, (month, counts)) in summary.months.iter().enumerate() {
+    for (i, (month, counts)) in months.iter().enumerate() {
         let x = gap + i as f64 * (bar + gap);
         let mut y = top + height;
         for (outcome, &n) in RunOutcome::ALL.iter().zip(counts) {
@@ -183,10 +184,65 @@ fn months(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
         write!(out, "<th class=\"n\">{}</th>", outcome.name())?;
     }
     writeln!(out, "</tr></thead><tbody>")?;
-    for (month, counts) in &summary.months {
+    for (month, counts) in &months {
         write!(out, "<tr><td>{}</td>", esc(month))?;
         for n in counts {
             write!(out, "<td class=\"n\">{n}</td>")?;
+        }
+        writeln!(out, "</tr>")?;
+    }
+    writeln!(out, "</tbody></table>")
+}
+
+/// Builder × month: the share of runs that failed or flaked, as a table whose cells are
+/// shaded by it (the number is in every cell, so colour is never the only cue).
+fn heatmap(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+    let bad = |c: &[u64; RunOutcome::ALL.len()]| {
+        c[RunOutcome::Failed as usize] + c[RunOutcome::Flaky as usize]
+    };
+    let months: Vec<&str> = summary.months().into_keys().collect();
+    let mut builders: Vec<&str> = summary
+        .runs_by_month
+        .keys()
+        .map(|(_, b)| b.as_str())
+        .collect();
+    builders.sort_unstable();
+    builders.dedup();
+    writeln!(out, "<h2>Failed or flaky runs, by builder and month</h2>")?;
+    write!(
+        out,
+        "<table id=\"heatmap\"><caption>Share of each builder's runs in the month that failed or flaked (runs in brackets)</caption><thead><tr><th>builder</th>"
+    )?;
+    for m in &months {
+        write!(out, "<th class=\"n\">{}</th>", esc(m))?;
+    }
+    writeln!(out, "</tr></thead><tbody>")?;
+    for b in &builders {
+        write!(
+            out,
+            "<tr><td>{}</td>",
+            if b.is_empty() {
+                "(unknown)".into()
+            } else {
+                esc(b)
+            }
+        )?;
+        for m in &months {
+            match summary.runs_by_month.get(&(m.to_string(), b.to_string())) {
+                None => write!(out, "<td></td>")?,
+                Some(c) => {
+                    let (n, runs) = (bad(c), c.iter().sum::<u64>());
+                    let share = n as f64 / runs as f64;
+                    write!(
+                        out,
+                        "<td class=\"n\" data-builder=\"{}\" data-month=\"{}\" data-bad=\"{n}\" data-runs=\"{runs}\" style=\"background:rgba(213,94,0,{:.2})\">{:.0}% ({runs})</td>",
+                        attr(b),
+                        attr(m),
+                        share * 0.85,
+                        share * 100.0
+                    )?;
+                }
+            }
         }
         writeln!(out, "</tr>")?;
     }

@@ -103,3 +103,39 @@ fn filters_apply_and_the_page_is_the_same_at_any_thread_count() {
     assert!(one.contains("--python 3.12"));
     assert_ne!(one, all);
 }
+
+/// The builder × month heatmap: each cell's runs, and its failed or flaky runs, are those of
+/// `flakelog runs` (a run counts by the worst it came to: cut short, failed, env changed,
+/// flaky).
+#[test]
+fn the_heatmap_counts_each_builders_failed_or_flaky_runs_per_month() {
+    let html = page(&[]);
+    let mut want: BTreeMap<(String, String), (u64, u64)> = BTreeMap::new();
+    for r in jsonl(&["runs"]) {
+        let month = r["date"]
+            .as_str()
+            .map_or("undated".to_string(), |d| d[..7].to_string());
+        let builder = r["builder"].as_str().unwrap_or("").to_string();
+        let n = |k: &str| r[k].as_u64().unwrap_or(0);
+        let complete = r["complete"].as_bool().unwrap();
+        let bad = complete && (n("failed") > 0 || (n("env_changed") == 0 && n("flaky") > 0));
+        let cell = want.entry((builder, month)).or_default();
+        cell.0 += u64::from(bad);
+        cell.1 += 1;
+    }
+    let cell = Regex::new(
+        r#"data-builder="([^"]*)" data-month="([^"]*)" data-bad="(\d+)" data-runs="(\d+)""#,
+    )
+    .unwrap();
+    let got: BTreeMap<(String, String), (u64, u64)> = cell
+        .captures_iter(&html)
+        .map(|c| {
+            (
+                (c[1].to_string(), c[2].to_string()),
+                (c[3].parse().unwrap(), c[4].parse().unwrap()),
+            )
+        })
+        .collect();
+    assert!(got.values().any(|&(bad, _)| bad > 0), "{got:?}");
+    assert_eq!(got, want);
+}

@@ -280,8 +280,9 @@ pub struct Summary {
     pub events: u64,
     /// What inputs have to say (an error, no run, runs cut short), by input order.
     pub reports: BTreeMap<usize, (String, Report)>,
-    /// The runs shown, by month of their date (`YYYY-MM`, or `undated`) and outcome.
-    pub months: BTreeMap<String, [u64; RunOutcome::ALL.len()]>,
+    /// The runs shown, by month of their date (`YYYY-MM`, or `undated`) and builder (empty
+    /// when unknown), and by outcome.
+    pub runs_by_month: BTreeMap<(String, String), [u64; RunOutcome::ALL.len()]>,
 }
 
 /// What a run came to, as the report's monthly chart shows it: the worst thing it had.
@@ -359,14 +360,11 @@ impl Summary {
             .and_then(|d| d.get(..7))
             .unwrap_or("undated");
         let outcome = RunOutcome::of(run) as usize;
-        match self.months.get_mut(month) {
-            Some(counts) => counts[outcome] += 1,
-            None => {
-                let mut counts = [0; RunOutcome::ALL.len()];
-                counts[outcome] = 1;
-                self.months.insert(month.to_string(), counts);
-            }
-        }
+        let builder = run.builder.as_deref().unwrap_or("");
+        let key = (month.to_string(), builder.to_string());
+        self.runs_by_month
+            .entry(key)
+            .or_insert([0; RunOutcome::ALL.len()])[outcome] += 1;
         let run_values: Vec<String> = group_by
             .iter()
             .filter(|g| !g.is_per_event())
@@ -510,10 +508,10 @@ impl Summary {
                 .or_insert(0) += v;
         }
         self.sources.extend(other.sources);
-        for (month, counts) in other.months {
+        for (key, counts) in other.runs_by_month {
             let mine = self
-                .months
-                .entry(month)
+                .runs_by_month
+                .entry(key)
                 .or_insert([0; RunOutcome::ALL.len()]);
             for (m, c) in mine.iter_mut().zip(counts) {
                 *m += c;
@@ -524,6 +522,18 @@ impl Summary {
         self.events += other.events;
         self.reports.extend(other.reports);
         self
+    }
+
+    /// The runs shown by month, every builder together.
+    pub fn months(&self) -> BTreeMap<&str, [u64; RunOutcome::ALL.len()]> {
+        let mut months: BTreeMap<&str, [u64; RunOutcome::ALL.len()]> = BTreeMap::new();
+        for ((month, _), counts) in &self.runs_by_month {
+            let sum = months.entry(month.as_str()).or_default();
+            for (s, c) in sum.iter_mut().zip(counts) {
+                *s += c;
+            }
+        }
+        months
     }
 
     /// `source:line` of an occurrence.
