@@ -261,9 +261,25 @@ fn header(out: &mut dyn Write, columns: &[(&str, bool)]) -> io::Result<()> {
     writeln!(out, "</tr></thead><tbody>")
 }
 
-fn rate(row: &Row<'_>) -> Option<f64> {
-    (row.runs_with_test > 0)
-        .then(|| (row.agg.runs as f64 / row.runs_with_test as f64 * 10_000.0).round() / 10_000.0)
+/// The opening of a table row, its key and runs in `data-` attributes (what the tests read).
+fn row_start(row: &Row<'_>) -> String {
+    format!(
+        "<tr data-test=\"{}\" data-kind=\"{}\" data-resource=\"{}\" data-runs=\"{}\">",
+        attr(row.key.test),
+        row.key.kind.as_str(),
+        attr(row.key.resource),
+        row.agg.runs
+    )
+}
+
+/// The rate cell: a percentage, sorted by its value.
+fn rate_cell(row: &Row<'_>) -> String {
+    let rate = row.rate();
+    format!(
+        "<td class=\"n\" data-v=\"{}\">{}</td>",
+        rate.unwrap_or(0.0),
+        rate.map_or_else(String::new, |r| format!("{:.1}%", r * 100.0))
+    )
 }
 
 fn opt(s: Option<&str>) -> String {
@@ -294,20 +310,15 @@ fn tests_table(rows: &[Row<'_>], out: &mut dyn Write) -> io::Result<()> {
         ],
     )?;
     for row in rows.iter().take(TOP) {
-        let rate = rate(row);
         writeln!(
             out,
-            "<tr data-test=\"{}\" data-kind=\"{}\" data-resource=\"{}\" data-runs=\"{}\"><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            attr(row.key.test),
-            row.key.kind.as_str(),
-            attr(row.key.resource),
-            row.agg.runs,
+            "{}<td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>{}<td>{}</td><td>{}</td><td>{}</td></tr>",
+            row_start(row),
             esc(row.key.test),
             row.key.kind.as_str(),
             row.agg.runs,
             row.runs_with_test,
-            rate.unwrap_or(0.0),
-            rate.map_or_else(String::new, |r| format!("{:.1}%", r * 100.0)),
+            rate_cell(row),
             opt(row.agg.first_date.as_deref()),
             opt(row.agg.last_date.as_deref()),
             opt(row.agg.top_reason()),
@@ -335,20 +346,15 @@ fn leaks_table(rows: &[Row<'_>], out: &mut dyn Write) -> io::Result<()> {
         ],
     )?;
     for row in rows.iter().take(TOP) {
-        let rate = rate(row);
         writeln!(
             out,
-            "<tr data-test=\"{}\" data-kind=\"{}\" data-resource=\"{}\" data-runs=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\" data-v=\"{}\">{}</td><td>{}</td></tr>",
-            attr(row.key.test),
-            row.key.kind.as_str(),
-            attr(row.key.resource),
-            row.agg.runs,
+            "{}<td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td>{}<td>{}</td></tr>",
+            row_start(row),
             esc(row.key.test),
             row.key.kind.as_str(),
             esc(row.key.resource),
             row.agg.runs,
-            rate.unwrap_or(0.0),
-            rate.map_or_else(String::new, |r| format!("{:.1}%", r * 100.0)),
+            rate_cell(row),
             opt(row.agg.top_leaked().as_deref()),
         )?;
     }

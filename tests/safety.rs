@@ -220,6 +220,26 @@ fn write_until_closed(out: &mut impl Write, log: &[u8]) -> u64 {
     written
 }
 
+/// Read the first 64 bytes `child` writes, close its output, and check that it ends quietly
+/// and that `writer` (feeding its input) was stopped long before its 400 MB; those bytes.
+fn read_first_then_close(
+    mut child: std::process::Child,
+    writer: std::thread::JoinHandle<u64>,
+) -> [u8; 64] {
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 64];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let status = child.wait().unwrap();
+    let written = writer.join().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert!(
+        written < 100_000_000,
+        "{written} bytes were taken after the output closed"
+    );
+    first
+}
+
 #[test]
 fn stdin_stops_being_read_when_the_output_is_closed() {
     let mut child = Command::new(assert_cmd::cargo::cargo_bin("flakelog"))
@@ -232,17 +252,7 @@ fn stdin_stops_being_read_when_the_output_is_closed() {
     let mut stdin = child.stdin.take().unwrap();
     let log = std::fs::read(fixture("era-e-3.12.log")).unwrap();
     let writer = std::thread::spawn(move || write_until_closed(&mut stdin, &log));
-    let mut stdout = child.stdout.take().unwrap();
-    let mut first = [0u8; 64];
-    stdout.read_exact(&mut first).unwrap();
-    drop(stdout);
-    let status = child.wait().unwrap();
-    let written = writer.join().unwrap();
-    assert_eq!(status.code(), Some(0));
-    assert!(
-        written < 100_000_000,
-        "{written} bytes were taken after the output closed"
-    );
+    read_first_then_close(child, writer);
 }
 
 /// One file alone is streamed like stdin: its rows go out as its runs end, and when the
@@ -266,27 +276,17 @@ fn a_file_read_alone_streams_and_stops_when_the_output_is_closed() {
         let mut out = std::fs::OpenOptions::new().write(true).open(path).unwrap();
         write_until_closed(&mut out, &log)
     });
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("flakelog"))
+    let child = Command::new(assert_cmd::cargo::cargo_bin("flakelog"))
         .args(["events", "--format", "jsonl"])
         .arg(&fifo)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-    let mut first = [0u8; 64];
-    stdout.read_exact(&mut first).unwrap();
+    let first = read_first_then_close(child, writer);
     assert!(
         first.starts_with(b"{\"source\":"),
         "{}",
         String::from_utf8_lossy(&first)
-    );
-    drop(stdout);
-    let status = child.wait().unwrap();
-    let written = writer.join().unwrap();
-    assert_eq!(status.code(), Some(0));
-    assert!(
-        written < 100_000_000,
-        "{written} bytes were taken after the output closed"
     );
 }

@@ -65,10 +65,6 @@ pub fn summarize_all(cfg: &Config, group_by: &[GroupBy]) -> Summary {
     summary
 }
 
-fn round4(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
-}
-
 pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
     let columns: Vec<&str> = args
         .group_by
@@ -116,7 +112,7 @@ pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
         let last_seen = agg.last_date.clone().or_else(|| last_at.clone());
         let top = agg.top_leaked();
         let with_test = row.runs_with_test;
-        let rate = (with_test > 0).then(|| round4(agg.runs as f64 / with_test as f64));
+        let rate = row.rate();
         // the row's own method; a test file's failure borrows the one its methods failed in
         let failing = matches!(key.kind, Kind::Failed | Kind::Flaky);
         let method = agg.top_method().or(row.failing_method.filter(|_| failing));

@@ -341,6 +341,15 @@ pub struct Row<'a> {
     pub failing_method: Option<&'a str>,
 }
 
+impl Row<'_> {
+    /// `runs / runs_with_test`, to four decimals: the `rate` column, and the report's.
+    pub fn rate(&self) -> Option<f64> {
+        (self.runs_with_test > 0).then(|| {
+            (self.agg.runs as f64 / self.runs_with_test as f64 * 10_000.0).round() / 10_000.0
+        })
+    }
+}
+
 impl Summary {
     /// Count one run of source number `order`, from the digest of its events.
     pub fn add_run(
