@@ -34,6 +34,9 @@ pub enum Command {
     Events(InputArgs),
     /// One row per regrtest run.
     Runs(InputArgs),
+    /// Per failing test: the load average when it failed against when it passed, and the tests
+    /// running alongside its failures, with their lift.
+    Context(InputArgs),
     /// One self-contained HTML page: runs per month, the tests that fail or flake most, leaks.
     Report(ReportArgs),
     /// Print a shell completion script (e.g. `flakelog completions bash > ~/.local/share/bash-completion/completions/flakelog`).

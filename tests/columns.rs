@@ -6,7 +6,7 @@ mod common;
 
 use serde_json::Value;
 
-const TABLES: [&str; 3] = ["events", "runs", "stats"];
+const TABLES: [&str; 4] = ["events", "runs", "stats", "context"];
 
 fn stdout(args: &[&str]) -> Vec<u8> {
     let out = common::flakelog().args(args).output().unwrap();
@@ -39,6 +39,7 @@ fn every_row_validates_against_its_schema() {
         ("events", &[][..]),
         ("runs", &[][..]),
         ("stats", &["--kind", "all"][..]),
+        ("context", &[][..]),
         (
             "stats",
             &[

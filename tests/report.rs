@@ -31,6 +31,17 @@ fn jsonl(args: &[&str]) -> Vec<serde_json::Value> {
     common::jsonl(&out.stdout)
 }
 
+/// The runs the monthly chart counts (its bars' `data-count`).
+fn charted(html: &str) -> u64 {
+    let start = html.find("<svg id=\"months\"").expect("the monthly chart");
+    let chart = &html[start..start + html[start..].find("</svg>").unwrap()];
+    Regex::new(r#"data-count="(\d+)""#)
+        .unwrap()
+        .captures_iter(chart)
+        .map(|c| c[1].parse::<u64>().unwrap())
+        .sum()
+}
+
 #[test]
 fn the_page_needs_nothing_from_the_network() {
     let html = page(&[]);
@@ -81,12 +92,7 @@ fn every_row_on_the_page_is_a_stats_row_and_the_chart_counts_every_run() {
         html.contains("data-kind=\"failed\"") && html.contains("data-kind=\"dangling_thread\"")
     );
 
-    let bars = Regex::new(r#"data-count="(\d+)""#).unwrap();
-    let charted: u64 = bars
-        .captures_iter(&html)
-        .map(|c| c[1].parse::<u64>().unwrap())
-        .sum();
-    assert_eq!(charted as usize, jsonl(&["runs"]).len());
+    assert_eq!(charted(&html) as usize, jsonl(&["runs"]).len());
 }
 
 #[test]
@@ -94,12 +100,10 @@ fn filters_apply_and_the_page_is_the_same_at_any_thread_count() {
     let all = page(&["-j1"]);
     assert_eq!(all, page(&["-j2"]));
     let one = page(&["--python", "3.12"]);
-    let bars = Regex::new(r#"data-count="(\d+)""#).unwrap();
-    let charted: u64 = bars
-        .captures_iter(&one)
-        .map(|c| c[1].parse::<u64>().unwrap())
-        .sum();
-    assert_eq!(charted as usize, jsonl(&["runs", "--python", "3.12"]).len());
+    assert_eq!(
+        charted(&one) as usize,
+        jsonl(&["runs", "--python", "3.12"]).len()
+    );
     assert!(one.contains("--python 3.12"));
     assert_ne!(one, all);
 }
@@ -138,4 +142,78 @@ fn the_heatmap_counts_each_builders_failed_or_flaky_runs_per_month() {
         .collect();
     assert!(got.values().any(|&(bad, _)| bad > 0), "{got:?}");
     assert_eq!(got, want);
+}
+
+/// Each test of the tests table links to its section, and the section's numbers are `stats`':
+/// its runs are the rows' `runs_with_test`, its flaky and env-changed runs those rows' runs,
+/// and each of its rows' commands is the row's `repro`.
+#[test]
+fn each_test_of_the_table_has_a_section_with_stats_numbers() {
+    let html = page(&[]);
+    let stats = jsonl(&["stats", "--kind", "all"]);
+    let runs_of = |test: &str, kind: &str| {
+        stats
+            .iter()
+            .find(|r| {
+                r["test"] == test
+                    && r["kind"] == kind
+                    && r["resource"].as_str().unwrap_or("").is_empty()
+            })
+            .map_or(0, |r| r["runs"].as_u64().unwrap())
+    };
+    let links = Regex::new(r##"<a href="#(test-[^"]+)">"##).unwrap();
+    let ids: Vec<String> = links
+        .captures_iter(&html)
+        .map(|c| c[1].to_string())
+        .collect();
+    assert!(ids.len() >= 10, "{} links", ids.len());
+    let section = Regex::new(
+        r#"<section class="test" id="([^"]+)" data-test="([^"]*)">\n<h3>[^<]*</h3>\n<p class="runs" data-runs="(\d+)" data-failed="\d+" data-flaky="(\d+)" data-env-changed="(\d+)">"#,
+    )
+    .unwrap();
+    let mut sections = 0;
+    for c in section.captures_iter(&html) {
+        sections += 1;
+        assert!(ids.contains(&c[1].to_string()), "{} is not linked", &c[1]);
+        let test = &c[2];
+        let with_test = stats
+            .iter()
+            .find(|r| r["test"] == test)
+            .map(|r| r["runs_with_test"].as_u64().unwrap());
+        assert_eq!(with_test, Some(c[3].parse().unwrap()), "{test}");
+        assert_eq!(
+            runs_of(test, "flaky"),
+            c[4].parse::<u64>().unwrap(),
+            "{test}"
+        );
+        assert_eq!(
+            runs_of(test, "env_changed"),
+            c[5].parse::<u64>().unwrap(),
+            "{test}"
+        );
+    }
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(sections, unique.len());
+    // the commands shown are the rows' repro
+    let repro = Regex::new(
+        r#"<tr data-test="([^"]*)" data-kind="([^"]*)" data-resource="" data-runs="\d+">[^\n]*<code class="repro">([^<]*)</code>"#,
+    )
+    .unwrap();
+    let mut commands = 0;
+    for c in repro.captures_iter(&html) {
+        let row = stats
+            .iter()
+            .find(|r| {
+                r["test"] == c[1]
+                    && r["kind"] == c[2]
+                    && r["resource"].as_str().unwrap_or("").is_empty()
+            })
+            .unwrap();
+        let shown = html_escape::decode_html_entities(&c[3]);
+        assert_eq!(row["repro"].as_str(), Some(&*shown), "{}", &c[1]);
+        commands += 1;
+    }
+    assert!(commands >= 10, "{commands} commands");
 }

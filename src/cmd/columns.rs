@@ -251,6 +251,52 @@ pub const STATS: [Column; 17] = [
     ),
 ];
 
+pub const CONTEXT: [Column; 11] = [
+    c(
+        "test",
+        T,
+        r#"the test file, named as in `stats`; only tests that failed at least once"#,
+    ),
+    c(
+        "failing",
+        I,
+        r#"its main-phase results that were `failed`, `crashed` or `timed_out` (a flaky test's first failure included)"#,
+    ),
+    c("passing", I, r#"its main-phase `passed` results"#),
+    c(
+        "load_failing",
+        N,
+        r#"the mean `load avg:` of the progress lines of its failing results (2 decimals); empty when none showed one"#,
+    ),
+    c("load_passing", N, r#"the same for its passing results"#),
+    c(
+        "failing_parallel",
+        I,
+        r#"failing results in parallel (`-jN`) runs, where regrtest prints `-- running:`: the denominator of `lift`"#,
+    ),
+    c("passing_parallel", I, r#"passing results in parallel runs"#),
+    c(
+        "neighbour",
+        T,
+        r#"a test named in the `-- running:` suffix of the progress line of one of its failing results (regrtest lists the tests running for 30 s or more); one row per neighbour, empty when none was seen"#,
+    ),
+    c(
+        "with_failing",
+        I,
+        r#"its failing results (in parallel runs) with `neighbour` running alongside"#,
+    ),
+    c(
+        "with_passing",
+        I,
+        r#"its passing results with `neighbour` running alongside"#,
+    ),
+    c(
+        "lift",
+        N,
+        r#"`(with_failing / failing_parallel) / ((with_failing + with_passing) / (failing_parallel + passing_parallel))`, 2 decimals: how many times likelier `neighbour` is to be running when the test fails than when it runs at all; rows are sorted by it within a test"#,
+    ),
+];
+
 /// A `--group-by` column of `stats` (they come first, in the order asked).
 pub fn group_column(g: GroupBy) -> Column {
     let about = match g {
@@ -270,6 +316,7 @@ pub enum Table {
     Events,
     Runs,
     Stats,
+    Context,
 }
 
 impl Table {
@@ -278,6 +325,7 @@ impl Table {
             Table::Events => "events",
             Table::Runs => "runs",
             Table::Stats => "stats",
+            Table::Context => "context",
         }
     }
 
@@ -287,6 +335,7 @@ impl Table {
             Table::Events => &EVENTS,
             Table::Runs => &RUNS,
             Table::Stats => &STATS,
+            Table::Context => &CONTEXT,
         }
     }
 
@@ -297,7 +346,7 @@ impl Table {
                 .iter()
                 .map(|&g| group_column(g))
                 .collect(),
-            Table::Events | Table::Runs => Vec::new(),
+            Table::Events | Table::Runs | Table::Context => Vec::new(),
         }
     }
 
@@ -354,7 +403,7 @@ pub fn names(columns: &[Column]) -> Vec<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{events, runs, stats};
+    use super::super::{context, events, runs, stats};
     use super::*;
 
     #[test]
@@ -362,6 +411,7 @@ mod tests {
         assert_eq!(names(&EVENTS), events::COLUMNS);
         assert_eq!(names(&RUNS), runs::COLUMNS);
         assert_eq!(names(&STATS), stats::COLUMNS);
+        assert_eq!(names(&CONTEXT), context::COLUMNS);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! files in parallel (rayon), stdin as it arrives, results in input order.
 
 pub mod columns;
+pub mod context;
 pub mod events;
 pub mod report;
 pub mod runs;

@@ -2,22 +2,14 @@
 
 use super::Config;
 use crate::cli::ReportArgs;
-use crate::output::Totals;
 use std::io::{self, IsTerminal, Write};
 
 pub fn run(cfg: &Config, args: &ReportArgs) -> anyhow::Result<u8> {
     if args.output.is_none() && io::stdout().is_terminal() {
         anyhow::bail!("the report is an HTML page: give -o FILE, or redirect it");
     }
-    let problems = cfg.report_problems();
-    let summary = super::stats::summarize_all(cfg, &[]);
-    let mut totals = Totals {
-        errors: problems,
-        ..Totals::default()
-    };
-    for (source, report) in summary.reports.values() {
-        totals.say(cfg, source, report);
-    }
+    let (summary, totals) =
+        super::stats::summarize_and_say(cfg, &[], super::stats::Gather::RowsAndContext);
     let what = describe(&args.input);
     let mut page = Vec::new();
     crate::report::write_html(&summary, &cfg.filter, &what, &mut page)?;

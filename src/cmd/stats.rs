@@ -8,7 +8,6 @@ use crate::kind::Kind;
 use crate::output::Format;
 use crate::output::{Cell, Document, Totals, text, uint};
 use crate::run::{Keep, RunEvents};
-use crate::stats::repro::{Finding, repro};
 use crate::stats::{GroupBy, Summary};
 use rayon::prelude::*;
 
@@ -33,8 +32,25 @@ pub const COLUMNS: [&str; 17] = [
     "repro",
 ];
 
-fn summarize(cfg: &Config, order: usize, source: &Source, group_by: &[GroupBy]) -> Summary {
+/// What a summary holds besides the `stats` rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gather {
+    Rows,
+    /// The rows and what was around each test (`Summary::context`).
+    RowsAndContext,
+}
+
+fn summarize(
+    cfg: &Config,
+    order: usize,
+    source: &Source,
+    group_by: &[GroupBy],
+    gather: Gather,
+) -> Summary {
     let mut summary = Summary::default();
+    if gather == Gather::RowsAndContext {
+        summary.context = Some(Box::default());
+    }
     let name = source.name();
     let report = read_source(cfg, source, Keep::Digest, |info, events| {
         if let RunEvents::Digest(digest) = events {
@@ -48,14 +64,14 @@ fn summarize(cfg: &Config, order: usize, source: &Source, group_by: &[GroupBy]) 
 
 /// Every source folded into one summary. Merging is order-independent, so rayon may reduce
 /// in any order and the result is the same at any thread count.
-pub fn summarize_all(cfg: &Config, group_by: &[GroupBy]) -> Summary {
+pub fn summarize_all(cfg: &Config, group_by: &[GroupBy], gather: Gather) -> Summary {
     let bar = cfg.progress_bar();
     let summary = cfg.pool.install(|| {
         cfg.sources
             .par_iter()
             .enumerate()
             .map(|(order, source)| {
-                let s = summarize(cfg, order, source, group_by);
+                let s = summarize(cfg, order, source, group_by, gather);
                 bar.inc(1);
                 s
             })
@@ -63,6 +79,24 @@ pub fn summarize_all(cfg: &Config, group_by: &[GroupBy]) -> Summary {
     });
     bar.finish_and_clear();
     summary
+}
+
+/// Every source summarized, with the totals line, once the path problems and what each input
+/// had to say (an error, no run) are on stderr, in input order.
+pub fn summarize_and_say(cfg: &Config, group_by: &[GroupBy], gather: Gather) -> (Summary, Totals) {
+    let problems = cfg.report_problems();
+    let summary = summarize_all(cfg, group_by, gather);
+    let mut totals = Totals {
+        files: summary.files,
+        runs: summary.runs,
+        events: summary.events,
+        errors: problems,
+        without_run: 0,
+    };
+    for (source, report) in summary.reports.values() {
+        totals.say(cfg, source, report);
+    }
+    (summary, totals)
 }
 
 pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
@@ -74,19 +108,7 @@ pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
         .collect();
     // checked before anything is read: a wrong `--columns` is a usage error at once
     let layout = cfg.layout(&columns)?;
-    let problems = cfg.report_problems();
-    let summary = summarize_all(cfg, &args.group_by);
-    let mut totals = Totals {
-        files: summary.files,
-        runs: summary.runs,
-        events: summary.events,
-        errors: problems,
-        without_run: 0,
-    };
-    // what inputs have to say, in input order
-    for (source, report) in summary.reports.values() {
-        totals.say(cfg, source, report);
-    }
+    let (summary, totals) = summarize_and_say(cfg, &args.group_by, Gather::Rows);
     let mut doc = Document::new(layout, cfg.stdout());
     let mut rows = summary.rows(args.min_runs, &cfg.filter);
     if cfg.format == Format::Table && cfg.filter.kinds.is_empty() {
@@ -113,15 +135,7 @@ pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
         let top = agg.top_leaked();
         let with_test = row.runs_with_test;
         let rate = row.rate();
-        // the row's own method; a test file's failure borrows the one its methods failed in
-        let failing = matches!(key.kind, Kind::Failed | Kind::Flaky);
-        let method = agg.top_method().or(row.failing_method.filter(|_| failing));
-        let repro = repro(&Finding {
-            test: key.test,
-            kind: key.kind,
-            method,
-            timeout_s: agg.timeout_s,
-        });
+        let repro = row.repro();
         let mut cells: Vec<Cell<'_>> = key.group.iter().map(|&g| Cell::Text(Some(g))).collect();
         cells.extend([
             Cell::Text(Some(key.test)),

@@ -2,7 +2,7 @@
 //! reason key) how many, the first and last line, and what leaked. Memory grows with the
 //! distinct keys of the run, not with its events: ten million identical warnings are one entry.
 
-use super::event::Event;
+use super::event::{Event, Phase};
 use crate::kind::Kind;
 use std::collections::BTreeMap;
 
@@ -65,15 +65,58 @@ impl KeyOf<'_> {
 /// counts stay exact; only the split by method and reason stops growing).
 const KEYS_MAX: usize = 65_536;
 
+/// A test file's result in the main phase, with what its progress line said around it: the
+/// machine's load and the tests still running (what `context` relates failures to).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultSeen {
+    pub test: String,
+    /// Failed, crashed or timed out (else passed).
+    pub failing: bool,
+    /// `load avg:` in hundredths: sums of these are exact, whatever the merge order.
+    pub load_centi: Option<u64>,
+    /// The `-- running:` suffix's tests, `;`-separated.
+    pub running: Option<String>,
+}
+
+impl ResultSeen {
+    /// The result `e` says, if it is a main-phase pass or failure of a test file.
+    fn of(e: &Event) -> Option<ResultSeen> {
+        let failing = match e.kind {
+            Kind::Passed => false,
+            Kind::Failed | Kind::Crashed | Kind::TimedOut => true,
+            _ => return None,
+        };
+        if e.phase != Phase::Main {
+            return None;
+        }
+        Some(ResultSeen {
+            test: e.test.clone()?,
+            failing,
+            load_centi: e
+                .load_avg
+                .filter(|l| l.is_finite() && *l >= 0.0)
+                .map(|l| (l * 100.0).round() as u64),
+            running: e.running.clone(),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RunDigest {
     pub keys: hashbrown::HashMap<DigestKey, KeyDigest, rustc_hash::FxBuildHasher>,
     pub events: u64,
+    /// The main-phase results of test files, in input order (at most `KEYS_MAX`).
+    pub results: Vec<ResultSeen>,
 }
 
 impl RunDigest {
     pub fn add(&mut self, e: &Event) {
         self.events += 1;
+        if self.results.len() < KEYS_MAX
+            && let Some(r) = ResultSeen::of(e)
+        {
+            self.results.push(r);
+        }
         let mut key = KeyOf {
             test: e.test.as_deref(),
             kind: e.kind,
@@ -117,7 +160,6 @@ impl RunDigest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::run::Phase;
 
     #[test]
     fn repeated_events_are_one_entry_with_exact_counts() {

@@ -10,7 +10,14 @@ use crate::scan::Report;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet};
 
+pub mod context;
 pub mod repro;
+
+/// A test's name as every version meets it: `test.test_asyncio.test_tasks` (3.12+ full runs)
+/// is `test_asyncio.test_tasks` elsewhere.
+pub fn test_name(name: &str) -> &str {
+    name.strip_prefix("test.").unwrap_or(name)
+}
 
 /// A column to split the rows by: a run's (builder, branch, python, month) or an event's
 /// (method, reason).
@@ -283,6 +290,8 @@ pub struct Summary {
     /// The runs shown, by month of their date (`YYYY-MM`, or `undated`) and builder (empty
     /// when unknown), and by outcome.
     pub runs_by_month: BTreeMap<(String, String), [u64; RunOutcome::ALL.len()]>,
+    /// What was around each test (`report`, `context`); kept only when asked for.
+    pub context: Option<Box<context::Context>>,
 }
 
 /// What a run came to, as the report's monthly chart shows it: the worst thing it had.
@@ -342,6 +351,22 @@ pub struct Row<'a> {
 }
 
 impl Row<'_> {
+    /// The command that reproduces the row (`repro`): with the row's own method, or for a test
+    /// file's failure the one its methods failed in.
+    pub fn repro(&self) -> Option<String> {
+        let failing = matches!(self.key.kind, Kind::Failed | Kind::Flaky);
+        let method = self
+            .agg
+            .top_method()
+            .or(self.failing_method.filter(|_| failing));
+        repro::repro(&repro::Finding {
+            test: self.key.test,
+            kind: self.key.kind,
+            method,
+            timeout_s: self.agg.timeout_s,
+        })
+    }
+
     /// `runs / runs_with_test`, to four decimals: the `rate` column, and the report's.
     pub fn rate(&self) -> Option<f64> {
         (self.runs_with_test > 0).then(|| {
@@ -362,6 +387,9 @@ impl Summary {
     ) {
         if self.group_by.is_empty() {
             self.group_by = group_by.to_vec();
+        }
+        if let Some(c) = self.context.as_mut() {
+            c.add_run(run, digest);
         }
         let month = run
             .date
@@ -392,12 +420,8 @@ impl Summary {
         let mut keys_in_run: FxHashSet<KeyIds> = FxHashSet::default();
         let mut tests_in_run: FxHashSet<u32> = FxHashSet::default();
         for (dk, d) in &digest.keys {
-            // `test.test_asyncio.test_tasks` (3.12+ full runs) is `test_asyncio.test_tasks`
-            // elsewhere: one name, so rows from every version meet
-            let test = dk
-                .test
-                .as_deref()
-                .map_or("", |t| t.strip_prefix("test.").unwrap_or(t));
+            // one name, so rows from every version meet
+            let test = dk.test.as_deref().map_or("", test_name);
             let event_group = if per_event {
                 let values: Vec<String> = group_by
                     .iter()
@@ -525,6 +549,11 @@ impl Summary {
             for (m, c) in mine.iter_mut().zip(counts) {
                 *m += c;
             }
+        }
+        match (self.context.as_mut(), other.context) {
+            (Some(mine), Some(theirs)) => mine.merge(*theirs),
+            (None, theirs) => self.context = theirs,
+            (Some(_), None) => {}
         }
         self.files += other.files;
         self.runs += other.runs;

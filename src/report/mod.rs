@@ -10,12 +10,14 @@ use crate::stats::{Row, RunOutcome, Summary};
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as esc};
 use std::io::{self, Write};
 
+mod test_section;
+
 /// Rows per table: the page is for reading, `stats` has the rest.
 const TOP: usize = 50;
 
 /// Okabe–Ito colours, told apart with every common colour-vision deficiency, one per
 /// `RunOutcome`.
-const COLOURS: [&str; 5] = ["#009E73", "#E69F00", "#56B4E9", "#D55E00", "#999999"];
+pub(crate) const COLOURS: [&str; 5] = ["#009E73", "#E69F00", "#56B4E9", "#D55E00", "#999999"];
 
 const STYLE: &str = r#"
 :root { color-scheme: light dark; --fg: #1b1b1b; --bg: #ffffff; --muted: #5f5f5f; --line: #d0d0d0; }
@@ -30,6 +32,11 @@ svg text { fill: var(--fg); font-size: 11px; }
 .legend span { display: inline-block; margin-right: 1rem; }
 .legend i { display: inline-block; width: 0.8rem; height: 0.8rem; margin-right: 0.3rem; vertical-align: -0.1rem; }
 code { font-size: 90%; }
+code.repro { user-select: all; }
+td code { overflow-wrap: anywhere; }
+section.test { border-top: 2px solid var(--line); margin-top: 2rem; }
+section.test table { width: auto; min-width: 40%; }
+details { margin: 0.5rem 0 1rem; }
 "#;
 
 /// Click a header to sort its table by that column (numbers as numbers); without JS the
@@ -91,6 +98,13 @@ pub fn write_html(
     tests_table(&rows, out)?;
     let leaks = summary.rows(0, &narrowed(filter, &[KindSelector::Leaks]));
     leaks_table(&leaks, out)?;
+    let mut tests: Vec<&str> = Vec::new();
+    for row in rows.iter().take(TOP) {
+        if !tests.contains(&row.key.test) {
+            tests.push(row.key.test);
+        }
+    }
+    test_section::write_sections(summary, &tests, &summary.rows(0, filter), out)?;
     writeln!(out, "<script>{SCRIPT}</script>\n</body>\n</html>")
 }
 
@@ -110,18 +124,18 @@ fn months(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
     if months.is_empty() {
         return writeln!(out, "<p class=\"muted\">No run.</p>");
     }
-    let (bar, gap, height, top) = (28.0, 8.0, 180.0, 16.0);
+    let (bar, gap, height, top, left) = (28.0, 8.0, 180.0, 16.0, 40.0);
     let most = months
         .values()
         .map(|c| c.iter().sum::<u64>())
         .max()
         .unwrap_or(1)
         .max(1);
-    let width = months.len() as f64 * (bar + gap) + gap;
+    let width = left + months.len() as f64 * (bar + gap) + gap;
     writeln!(
         out,
         "<svg id=\"months\" role=\"img\" aria-labelledby=\"months-title\" width=\"{width}\" height=\"{}\" viewBox=\"0 0 {width} {}\" xmlns=\"http://www.w3.org/2000/svg\">",
-        height + top + 40.0,
+        height + top + 50.0,
         height + top + 40.0
     )?;
     writeln!(
@@ -129,7 +143,7 @@ fn months(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
         "<title id=\"months-title\">Runs per month by outcome</title>"
     )?;
     for (i, (month, counts)) in months.iter().enumerate() {
-        let x = gap + i as f64 * (bar + gap);
+        let x = left + gap + i as f64 * (bar + gap);
         let mut y = top + height;
         for (outcome, &n) in RunOutcome::ALL.iter().zip(counts) {
             if n == 0 {
@@ -249,7 +263,7 @@ fn heatmap(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "</tbody></table>")
 }
 
-fn header(out: &mut dyn Write, columns: &[(&str, bool)]) -> io::Result<()> {
+pub(crate) fn header(out: &mut dyn Write, columns: &[(&str, bool)]) -> io::Result<()> {
     write!(out, "<thead><tr>")?;
     for (name, numeric) in columns {
         if *numeric {
@@ -262,7 +276,7 @@ fn header(out: &mut dyn Write, columns: &[(&str, bool)]) -> io::Result<()> {
 }
 
 /// The opening of a table row, its key and runs in `data-` attributes (what the tests read).
-fn row_start(row: &Row<'_>) -> String {
+pub(crate) fn row_start(row: &Row<'_>) -> String {
     format!(
         "<tr data-test=\"{}\" data-kind=\"{}\" data-resource=\"{}\" data-runs=\"{}\">",
         attr(row.key.test),
@@ -273,7 +287,7 @@ fn row_start(row: &Row<'_>) -> String {
 }
 
 /// The rate cell: a percentage, sorted by its value.
-fn rate_cell(row: &Row<'_>) -> String {
+pub(crate) fn rate_cell(row: &Row<'_>) -> String {
     let rate = row.rate();
     format!(
         "<td class=\"n\" data-v=\"{}\">{}</td>",
@@ -282,7 +296,7 @@ fn rate_cell(row: &Row<'_>) -> String {
     )
 }
 
-fn opt(s: Option<&str>) -> String {
+pub(crate) fn opt(s: Option<&str>) -> String {
     s.map_or_else(String::new, |s| esc(s).into_owned())
 }
 
@@ -312,8 +326,9 @@ fn tests_table(rows: &[Row<'_>], out: &mut dyn Write) -> io::Result<()> {
     for row in rows.iter().take(TOP) {
         writeln!(
             out,
-            "{}<td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>{}<td>{}</td><td>{}</td><td>{}</td></tr>",
+            "{}<td><a href=\"#{}\">{}</a></td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>{}<td>{}</td><td>{}</td><td>{}</td></tr>",
             row_start(row),
+            test_section::anchor(row.key.test),
             esc(row.key.test),
             row.key.kind.as_str(),
             row.agg.runs,
