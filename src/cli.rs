@@ -68,6 +68,9 @@ pub struct InputArgs {
     /// Output format [default: table on a terminal, csv otherwise]
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+    /// Write the output to FILE (created or truncated) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Only these columns, in this order (comma-separated; `flakelog COMMAND --columns x`
     /// lists them). A table then shows them all, dropping none to fit
     #[arg(long, value_name = "COLUMNS", value_delimiter = ',')]
@@ -150,11 +153,9 @@ impl InputArgs {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
+    // `-o FILE` (an input option) writes the page there; without it, stdout when it is no terminal
     #[command(flatten)]
     pub input: InputArgs,
-    /// Write the page here [default: stdout, when it is not a terminal]
-    #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

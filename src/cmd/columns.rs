@@ -5,25 +5,9 @@
 
 use crate::stats::GroupBy;
 
-/// What a column holds; every column may also be empty (`null` in JSON).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Type {
-    Text,
-    Integer,
-    Number,
-    Boolean,
-}
-
-impl Type {
-    pub fn name(self) -> &'static str {
-        match self {
-            Type::Text => "string",
-            Type::Integer => "integer",
-            Type::Number => "number",
-            Type::Boolean => "boolean",
-        }
-    }
-}
+/// What a column holds; every column may also be empty (`null` in JSON). A `Date` is text
+/// in CSV and JSON (type `string`), a DATE in Parquet.
+pub use crate::output::ColumnType as Type;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Column {
@@ -36,7 +20,7 @@ const fn c(name: &'static str, ty: Type, about: &'static str) -> Column {
     Column { name, ty, about }
 }
 
-use Type::{Boolean as B, Integer as I, Number as N, Text as T};
+use Type::{Boolean as B, Date as D, Integer as I, Number as N, Text as T};
 
 const RUN_PLACE: [Column; 5] = [
     c("builder", T, r#"see "Where a run comes from""#),
@@ -49,7 +33,7 @@ const RUN_PLACE: [Column; 5] = [
     ),
     c(
         "date",
-        T,
+        D,
         r#"the header's build date, `YYYY-MM-DD` (`2023-12-15`)"#,
     ),
 ];
@@ -206,12 +190,12 @@ pub const STATS: [Column; 17] = [
     ),
     c(
         "first_seen",
-        T,
+        D,
         r#"the earliest and latest run date; when no run has a date, the `source:line` of the first and last occurrence in input order"#,
     ),
     c(
         "last_seen",
-        T,
+        D,
         r#"the earliest and latest run date; when no run has a date, the `source:line` of the first and last occurrence in input order"#,
     ),
     c(

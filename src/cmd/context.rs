@@ -23,9 +23,10 @@ pub const COLUMNS: [&str; 11] = [
 ];
 
 pub fn run(cfg: &Config) -> anyhow::Result<u8> {
-    let layout = cfg.layout(&COLUMNS)?;
+    let layout = cfg.layout(&super::columns::CONTEXT)?;
+    let out = cfg.output()?;
     let (summary, totals) = summarize_and_say(cfg, &[], Gather::RowsAndContext);
-    let mut doc = Document::new(layout, cfg.stdout());
+    let mut doc = Document::new(layout, out);
     let mut tests: Vec<(&String, &TestContext)> = summary
         .context
         .as_ref()

@@ -85,7 +85,7 @@ pub fn write(
 pub fn run(cfg: &Config) -> anyhow::Result<u8> {
     write_runs(
         cfg,
-        &COLUMNS,
+        &super::columns::EVENTS,
         Keep::Events,
         |encoder: &mut RowEncoder, out: &mut Fragment, source: &str, info: &RunInfo, events| {
             write(&cfg.filter, encoder, out, source, info, events)

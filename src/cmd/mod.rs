@@ -19,6 +19,7 @@ use crate::run::info::PathPattern;
 use crate::run::{Keep, RunEvents, RunInfo};
 use crate::scan::{Cut, Report, scan_source};
 use anyhow::Context;
+use columns::{Column, Type};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use std::io::{self, IsTerminal};
@@ -63,6 +64,8 @@ pub struct Config {
     pub filter: Filter,
     /// `--columns`: the columns to write, in order.
     pub columns: Option<Vec<String>>,
+    /// `-o FILE`: where the output goes (`None`: stdout).
+    pub output: Option<std::path::PathBuf>,
 }
 
 impl Config {
@@ -105,13 +108,17 @@ impl Config {
             .num_threads(threads)
             .build()
             .context("thread pool")?;
-        let format = args.format.unwrap_or(if io::stdout().is_terminal() {
+        let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+        let format = args.format.unwrap_or(if to_terminal {
             Format::Table
         } else {
             Format::Csv
         });
-        if format == Format::Xlsx && io::stdout().is_terminal() {
-            anyhow::bail!("--format xlsx writes a binary workbook: redirect it to a file");
+        if format.is_binary() && to_terminal {
+            anyhow::bail!(
+                "--format {} writes a binary file: give -o FILE, or redirect it to a file",
+                format.name()
+            );
         }
         let progress = !args.quiet && io::stderr().is_terminal() && sources.len() > 1;
         if sources.contains(&Source::Stdin) && io::stdin().is_terminal() && !args.quiet {
@@ -134,13 +141,16 @@ impl Config {
             safe_csv: args.safe_csv,
             filter: args.filter(),
             columns: (!args.columns.is_empty()).then(|| args.columns.clone()),
+            output: args.output.clone(),
         })
     }
 
-    /// How rows are written, with these columns.
-    /// How rows are written, with these columns (or those `--columns` chose of them).
-    pub fn layout(&self, columns: &[&str]) -> anyhow::Result<Layout> {
-        let mut layout = Layout::new(self.format, columns);
+    /// How rows are written, with these columns (or those `--columns` chose of them), each
+    /// of its documented type.
+    pub fn layout(&self, columns: &[Column]) -> anyhow::Result<Layout> {
+        let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
+        let types: Vec<Type> = columns.iter().map(|c| c.ty).collect();
+        let mut layout = Layout::new(self.format, &names).with_types(&types);
         layout.safe_csv = self.safe_csv;
         match &self.columns {
             None => Ok(layout),
@@ -150,14 +160,20 @@ impl Config {
         }
     }
 
-    /// Standard output, line-buffered on a terminal (rows show as they come), in large
-    /// blocks otherwise.
-    pub fn stdout(&self) -> Box<dyn io::Write> {
-        if io::stdout().is_terminal() {
+    /// Where rows go: the `-o` file, created (or truncated) now, so that a file that cannot
+    /// be written is said before anything is read; else standard output, line-buffered on a
+    /// terminal (rows show as they come), in large blocks otherwise.
+    pub fn output(&self) -> anyhow::Result<Box<dyn io::Write>> {
+        if let Some(path) = &self.output {
+            let file =
+                std::fs::File::create(path).with_context(|| format!("-o {}", path.display()))?;
+            return Ok(Box::new(io::BufWriter::with_capacity(1 << 16, file)));
+        }
+        Ok(if io::stdout().is_terminal() {
             Box::new(io::LineWriter::new(io::stdout()))
         } else {
             Box::new(io::BufWriter::with_capacity(1 << 16, io::stdout()))
-        }
+        })
     }
 
     pub fn progress_bar(&self) -> ProgressBar {
@@ -309,7 +325,7 @@ pub struct OutputError(#[from] pub io::Error);
 /// the exit status.
 pub fn write_runs(
     cfg: &Config,
-    columns: &[&str],
+    columns: &[Column],
     keep: Keep,
     rows: impl RunRows,
 ) -> anyhow::Result<u8> {
@@ -318,7 +334,7 @@ pub fn write_runs(
         ..Totals::default()
     };
     let layout = cfg.layout(columns)?;
-    let mut doc = Document::new(layout.clone(), cfg.stdout());
+    let mut doc = Document::new(layout.clone(), cfg.output()?);
     let bar = cfg.progress_bar();
     for batch in batches(cfg) {
         if let [(_, source)] = batch.as_slice() {

@@ -5,7 +5,7 @@ use crate::cli::ReportArgs;
 use std::io::{self, IsTerminal, Write};
 
 pub fn run(cfg: &Config, args: &ReportArgs) -> anyhow::Result<u8> {
-    if args.output.is_none() && io::stdout().is_terminal() {
+    if args.input.output.is_none() && io::stdout().is_terminal() {
         anyhow::bail!("the report is an HTML page: give -o FILE, or redirect it");
     }
     let (summary, totals) =
@@ -13,7 +13,7 @@ pub fn run(cfg: &Config, args: &ReportArgs) -> anyhow::Result<u8> {
     let what = describe(&args.input);
     let mut page = Vec::new();
     crate::report::write_html(&summary, &cfg.filter, &what, &mut page)?;
-    let written = match &args.output {
+    let written = match &args.input.output {
         Some(path) => {
             std::fs::write(path, &page).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
         }

@@ -40,7 +40,7 @@ pub fn run(cfg: &Config) -> anyhow::Result<u8> {
     };
     write_runs(
         cfg,
-        &COLUMNS,
+        &super::columns::RUNS,
         keep,
         |encoder: &mut RowEncoder, out: &mut Fragment, source: &str, r: &RunInfo, events| {
             if cfg.filter.selects_events() {

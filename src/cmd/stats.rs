@@ -1,5 +1,6 @@
 //! `flakelog stats` (the default command): one row per test, kind and resource.
 
+use super::columns::{Column, STATS, group_column};
 use super::{Config, OutputError, finish, read_source};
 use crate::cli::StatsArgs;
 use crate::input::Source;
@@ -100,16 +101,17 @@ pub fn summarize_and_say(cfg: &Config, group_by: &[GroupBy], gather: Gather) -> 
 }
 
 pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
-    let columns: Vec<&str> = args
+    let columns: Vec<Column> = args
         .group_by
         .iter()
-        .map(|g| g.name())
-        .chain(COLUMNS)
+        .map(|&g| group_column(g))
+        .chain(STATS)
         .collect();
     // checked before anything is read: a wrong `--columns` is a usage error at once
     let layout = cfg.layout(&columns)?;
+    let out = cfg.output()?;
     let (summary, totals) = summarize_and_say(cfg, &args.group_by, Gather::Rows);
-    let mut doc = Document::new(layout, cfg.stdout());
+    let mut doc = Document::new(layout, out);
     let mut rows = summary.rows(args.min_runs, &cfg.filter);
     if cfg.format == Format::Table && cfg.filter.kinds.is_empty() {
         // the view for people: what is most serious first, and not what only says a test

@@ -1,5 +1,5 @@
-//! Rows out: CSV (through the csv crate), a JSON array, JSON Lines, or an aligned table for a
-//! terminal. Every command hands rows as `Cell`s under a fixed list of column names, so a
+//! Rows out: CSV (through the csv crate), a JSON array, JSON Lines, an aligned table for a
+//! terminal, an xlsx workbook or a Parquet file. Every command hands rows as `Cell`s under a fixed list of column names, so a
 //! format is one encoder here and a command never knows which format it writes.
 //!
 //! Workers encode the rows of each input into a `Fragment` (spilling to a temporary file past
@@ -8,6 +8,7 @@
 mod csv;
 mod fragment;
 mod json;
+mod parquet;
 mod table;
 mod typed;
 mod xlsx;
@@ -16,10 +17,10 @@ pub use fragment::Fragment;
 use std::io::{self, Write};
 
 /// One value of a row, borrowed: no allocation per cell. `None` is an empty CSV cell and a
-/// JSON `null`.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// JSON `null`. (Serialized for the typed formats' fragments: `typed`.)
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Cell<'a> {
-    Text(Option<&'a str>),
+    Text(#[serde(borrow)] Option<&'a str>),
     Int(Option<i64>),
     Float(Option<f64>),
     Bool(bool),
@@ -46,6 +47,31 @@ impl Cell<'_> {
     }
 }
 
+/// What a column holds, whatever its cells: the type `flakelog columns` documents, which the
+/// typed formats (Parquet) give the whole column. Every column may also be empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    Text,
+    Integer,
+    Number,
+    Boolean,
+    /// A calendar day, `YYYY-MM-DD`, as text (in CSV and JSON a string); Parquet writes it
+    /// as a DATE, and a cell that is no such day as null.
+    Date,
+}
+
+impl ColumnType {
+    /// The JSON Schema type of the column's cells.
+    pub fn name(self) -> &'static str {
+        match self {
+            ColumnType::Text | ColumnType::Date => "string",
+            ColumnType::Integer => "integer",
+            ColumnType::Number => "number",
+            ColumnType::Boolean => "boolean",
+        }
+    }
+}
+
 pub fn text(s: &Option<String>) -> Cell<'_> {
     Cell::Text(s.as_deref())
 }
@@ -65,8 +91,28 @@ pub enum Format {
     Jsonl,
     /// Aligned columns fitted to the terminal, with a totals line.
     Table,
-    /// An Excel workbook (binary: redirect it to a file): text is never a formula.
+    /// An Excel workbook (binary: -o FILE or redirect it): text is never a formula.
     Xlsx,
+    /// An Apache Parquet file (binary: -o FILE or redirect it), one typed column per column.
+    Parquet,
+}
+
+impl Format {
+    /// Is it a binary file, never for a terminal?
+    pub fn is_binary(self) -> bool {
+        matches!(self, Format::Xlsx | Format::Parquet)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Table => "table",
+            Format::Xlsx => "xlsx",
+            Format::Parquet => "parquet",
+        }
+    }
 }
 
 /// The last line of a table: how much was read.
@@ -101,7 +147,7 @@ pub struct RowEncoder {
 enum Encoding {
     Csv(Box<csv::CsvEncoder>),
     Json(json::JsonEncoder),
-    /// The table and xlsx: cells with their types.
+    /// The table, xlsx and Parquet: cells with their types.
     Typed,
 }
 
@@ -131,6 +177,8 @@ pub struct Layout {
     pub format: Format,
     /// The columns written, in order.
     pub columns: Vec<String>,
+    /// What each of them holds (all text unless told, `with_types`).
+    pub types: Vec<ColumnType>,
     /// `--safe-csv`: text cells that start like a formula get a leading `'`.
     pub safe_csv: bool,
     /// `--columns`: which of the command's cells are written (`None`: all).
@@ -142,9 +190,17 @@ impl Layout {
         Layout {
             format,
             columns: columns.iter().map(|c| c.to_string()).collect(),
+            types: vec![ColumnType::Text; columns.len()],
             safe_csv: false,
             select: None,
         }
+    }
+
+    /// The columns hold these types, one per column, in order.
+    pub fn with_types(mut self, types: &[ColumnType]) -> Layout {
+        debug_assert_eq!(types.len(), self.columns.len());
+        self.types = types.to_vec();
+        self
     }
 
     /// Only the columns `wanted`, in that order; an unknown name is an error that lists the
@@ -163,6 +219,10 @@ impl Layout {
             }
         }
         self.columns = select.iter().map(|&i| self.columns[i].clone()).collect();
+        self.types = select
+            .iter()
+            .map(|&i| self.types.get(i).copied().unwrap_or(ColumnType::Text))
+            .collect();
         self.select = Some(select);
         Ok(self)
     }
@@ -177,12 +237,50 @@ impl Layout {
             Format::Csv => Encoding::Csv(Box::new(csv::CsvEncoder::new(self.safe_csv))),
             Format::Json => Encoding::Json(json::JsonEncoder::new(&self.columns, true)),
             Format::Jsonl => Encoding::Json(json::JsonEncoder::new(&self.columns, false)),
-            Format::Table | Format::Xlsx => Encoding::Typed,
+            Format::Table | Format::Xlsx | Format::Parquet => Encoding::Typed,
         };
         RowEncoder {
             encoding,
             select: self.select.clone(),
         }
+    }
+}
+
+/// A format written from rows with their types (the table, xlsx, Parquet): it takes the rows
+/// as they come, writing to the output as it goes or at the end.
+trait TypedRows {
+    fn add(&mut self, row: &[Cell<'_>], out: &mut dyn Write) -> io::Result<()>;
+    fn finish(self: Box<Self>, totals: &Totals, out: &mut dyn Write) -> io::Result<()>;
+}
+
+impl TypedRows for table::TableRows {
+    fn add(&mut self, row: &[Cell<'_>], _: &mut dyn Write) -> io::Result<()> {
+        table::TableRows::add(self, row);
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>, totals: &Totals, out: &mut dyn Write) -> io::Result<()> {
+        self.render(totals, out)
+    }
+}
+
+impl TypedRows for xlsx::XlsxRows {
+    fn add(&mut self, row: &[Cell<'_>], _: &mut dyn Write) -> io::Result<()> {
+        xlsx::XlsxRows::add(self, row)
+    }
+
+    fn finish(self: Box<Self>, _: &Totals, out: &mut dyn Write) -> io::Result<()> {
+        xlsx::XlsxRows::finish(*self, out)
+    }
+}
+
+impl TypedRows for parquet::ParquetRows {
+    fn add(&mut self, row: &[Cell<'_>], out: &mut dyn Write) -> io::Result<()> {
+        parquet::ParquetRows::add(self, row, out)
+    }
+
+    fn finish(self: Box<Self>, _: &Totals, out: &mut dyn Write) -> io::Result<()> {
+        parquet::ParquetRows::finish(*self, out)
     }
 }
 
@@ -192,33 +290,28 @@ pub struct Document<'w> {
     out: Box<dyn Write + 'w>,
     rows: u64,
     started: bool,
-    table: Option<table::TableRows>,
-    xlsx: Option<xlsx::XlsxRows>,
+    /// A table's width (`None`: the terminal's).
+    width: Option<usize>,
+    /// The typed format being written, once started.
+    typed: Option<Box<dyn TypedRows>>,
 }
 
 impl<'w> Document<'w> {
     pub fn new(layout: Layout, out: impl Write + 'w) -> Self {
-        let table = (layout.format == Format::Table).then(|| {
-            table::TableRows::new(layout.columns.clone(), table::terminal_width())
-                .keeping_every_column(layout.is_chosen())
-        });
         Document {
             layout,
             out: Box::new(out),
             rows: 0,
             started: false,
-            table,
-            xlsx: None,
+            width: None,
+            typed: None,
         }
     }
 
     /// A document whose table, if it is one, is `width` columns wide (tests).
     pub fn with_width(layout: Layout, out: impl Write + 'w, width: usize) -> Self {
         let mut d = Document::new(layout, out);
-        if let Some(t) = &mut d.table {
-            *t = table::TableRows::new(d.layout.columns.clone(), width)
-                .keeping_every_column(d.layout.is_chosen());
-        }
+        d.width = Some(width);
         d
     }
 
@@ -228,16 +321,30 @@ impl<'w> Document<'w> {
 
     /// The CSV header goes out even when there are no rows: a reader always sees the columns.
     fn start(&mut self) -> io::Result<()> {
-        if !self.started {
-            self.started = true;
-            match self.layout.format {
-                Format::Csv => {
-                    csv::CsvEncoder::new(false).header(&self.layout.columns, &mut self.out)?
-                }
-                Format::Xlsx => self.xlsx = Some(xlsx::XlsxRows::new(self.layout.columns.clone())?),
-                _ => {}
-            }
+        if self.started {
+            return Ok(());
         }
+        self.started = true;
+        let columns = &self.layout.columns;
+        self.typed = match self.layout.format {
+            Format::Csv => {
+                csv::CsvEncoder::new(false).header(columns, &mut self.out)?;
+                None
+            }
+            Format::Table => {
+                let width = self.width.unwrap_or_else(table::terminal_width);
+                Some(Box::new(
+                    table::TableRows::new(columns.clone(), width)
+                        .keeping_every_column(self.layout.is_chosen()),
+                ))
+            }
+            Format::Xlsx => Some(Box::new(xlsx::XlsxRows::new(columns.clone())?)),
+            Format::Parquet => Some(Box::new(parquet::ParquetRows::new(
+                columns,
+                &self.layout.types,
+            )?)),
+            Format::Json | Format::Jsonl => None,
+        };
         Ok(())
     }
 
@@ -249,19 +356,11 @@ impl<'w> Document<'w> {
         }
         let first = self.rows == 0;
         self.rows += fragment.rows;
+        if let Some(rows) = &mut self.typed {
+            let out = &mut self.out;
+            return typed::for_each_row(fragment.reader()?, |row| rows.add(row, out));
+        }
         match self.layout.format {
-            Format::Table | Format::Xlsx => {
-                for row in typed::decode_rows(fragment.reader()?) {
-                    let row = row?;
-                    if let Some(t) = &mut self.table {
-                        t.add(&row);
-                    }
-                    if let Some(x) = &mut self.xlsx {
-                        x.add(&row)?;
-                    }
-                }
-                Ok(())
-            }
             // the array's first row has no separator before it
             Format::Json if first => {
                 self.out.write_all(b"[\n")?;
@@ -283,23 +382,17 @@ impl<'w> Document<'w> {
         self.append(fragment)
     }
 
-    /// Close the document (JSON array, table with its totals line) and flush.
+    /// Close the document (JSON array, table with its totals line, workbook, Parquet footer)
+    /// and flush.
     pub fn finish(mut self, totals: &Totals) -> io::Result<()> {
         self.start()?;
+        if let Some(typed) = self.typed.take() {
+            typed.finish(totals, &mut self.out)?;
+        }
         match self.layout.format {
             Format::Json if self.rows == 0 => self.out.write_all(b"[]\n")?,
             Format::Json => self.out.write_all(b"\n]\n")?,
-            Format::Table => {
-                if let Some(t) = &self.table {
-                    t.render(totals, &mut self.out)?;
-                }
-            }
-            Format::Xlsx => {
-                if let Some(x) = self.xlsx.take() {
-                    x.finish(&mut self.out)?;
-                }
-            }
-            Format::Csv | Format::Jsonl => {}
+            _ => {}
         }
         self.out.flush()
     }

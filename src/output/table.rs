@@ -1,7 +1,6 @@
 //! An aligned table for a terminal. Its rows are held until the end to know the widths (the
 //! other formats stream): a table is for people, CSV and JSON are for archives.
 
-use super::typed::OwnedCell;
 use super::{Cell, Totals};
 use comfy_table::{CellAlignment, ContentArrangement, Table};
 use std::io::{self, IsTerminal, Write};
@@ -143,12 +142,11 @@ impl TableRows {
         self
     }
 
-    pub fn add(&mut self, row: &[OwnedCell]) {
+    pub fn add(&mut self, row: &[Cell<'_>]) {
         let mut scratch = String::new();
         self.rows.push(
             row.iter()
-                .map(|c| {
-                    let cell = c.as_cell();
+                .map(|&cell| {
                     cell.write_text(&mut scratch);
                     TableCell {
                         text: escape_controls(&scratch),
@@ -264,9 +262,11 @@ mod tests {
             super::super::typed::encode_row(r, &mut bytes).unwrap();
         }
         let mut t = TableRows::new(vec!["name".into(), "n".into()], width);
-        for row in super::super::typed::decode_rows(&bytes[..]) {
-            t.add(&row.unwrap());
-        }
+        super::super::typed::for_each_row(&bytes[..], |row| {
+            t.add(row);
+            Ok(())
+        })
+        .unwrap();
         let mut out = Vec::new();
         t.render(&Totals::default(), &mut out).unwrap();
         String::from_utf8(out).unwrap()
@@ -304,9 +304,11 @@ mod tests {
         super::super::typed::encode_row(cells, &mut bytes).unwrap();
         let mut t = TableRows::new(columns.iter().map(|c| c.to_string()).collect(), width)
             .keeping_every_column(keep_all);
-        for row in super::super::typed::decode_rows(&bytes[..]) {
-            t.add(&row.unwrap());
-        }
+        super::super::typed::for_each_row(&bytes[..], |row| {
+            t.add(row);
+            Ok(())
+        })
+        .unwrap();
         let mut out = Vec::new();
         t.render(&Totals::default(), &mut out).unwrap();
         String::from_utf8(out).unwrap()

@@ -3,7 +3,7 @@
 //! runs. Rows stream through rust_xlsxwriter's constant-memory worksheets; past Excel's row
 //! limit they go on in another worksheet.
 
-use super::typed::OwnedCell;
+use super::Cell;
 use crate::text::fit;
 use rust_xlsxwriter::{Workbook, Worksheet, XlsxError};
 use std::io::{self, Write};
@@ -64,7 +64,7 @@ impl XlsxRows {
         Ok(())
     }
 
-    pub fn add(&mut self, cells: &[OwnedCell]) -> io::Result<()> {
+    pub fn add(&mut self, cells: &[Cell<'_>]) -> io::Result<()> {
         if self.row >= SHEET_ROWS {
             self.new_sheet()?;
         }
@@ -74,10 +74,10 @@ impl XlsxRows {
             let col = col as u16;
             let written = match cell {
                 // Excel holds at most 32,767 characters in a cell
-                OwnedCell::Text(Some(t)) => sheet.write_string(row, col, fit(t, CELL_CHARS)),
-                OwnedCell::Int(Some(n)) => sheet.write_number(row, col, *n as f64),
-                OwnedCell::Float(Some(x)) if x.is_finite() => sheet.write_number(row, col, *x),
-                OwnedCell::Bool(b) => sheet.write_boolean(row, col, *b),
+                Cell::Text(Some(t)) => sheet.write_string(row, col, fit(t, CELL_CHARS)),
+                Cell::Int(Some(n)) => sheet.write_number(row, col, *n as f64),
+                Cell::Float(Some(x)) if x.is_finite() => sheet.write_number(row, col, *x),
+                Cell::Bool(b) => sheet.write_boolean(row, col, *b),
                 _ => continue,
             };
             written.map_err(xlsx_error)?;
