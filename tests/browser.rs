@@ -245,7 +245,7 @@ fn key_of(row: &Cell) -> Option<(Key, u64)> {
 // purpose can show each one fails
 
 /// The page's name for a `stats` column, and the column.
-const COLUMNS: [(&str, &str); 10] = [
+const COLUMNS: [(&str, &str); 14] = [
     ("test", "test"),
     ("kind", "kind"),
     ("resource", "resource"),
@@ -254,6 +254,10 @@ const COLUMNS: [(&str, &str); 10] = [
     ("rate", "rate"),
     ("first seen", "first_seen"),
     ("last seen", "last_seen"),
+    ("first seen at", "first_seen_at"),
+    ("last seen at", "last_seen_at"),
+    ("first commit", "first_commit"),
+    ("reproduce", "repro"),
     ("top reason", "top_reason"),
     ("what leaked most", "top_leaked"),
 ];
@@ -520,7 +524,17 @@ fn sort_problems(page: &mut Page) -> Vec<String> {
 fn screenshot_problems(page: &mut Page, name: &str) -> (Vec<String>, Shot, usize) {
     let shot = page.screenshot();
     let charts = page.charts();
-    let mut problems: Vec<String> = charts.iter().flat_map(|c| shot.chart_problems(c)).collect();
+    let mut problems = Vec::new();
+    for c in &charts {
+        if c.rect.y + c.rect.h <= f64::from(shot.height) {
+            problems.extend(shot.chart_problems(c));
+        } else {
+            // below the tallest screenshot a browser takes: a picture of the chart alone
+            let (part, rect) = page.screenshot_of(c.rect);
+            let moved = browser::Chart { rect, ..c.clone() };
+            problems.extend(part.chart_problems(&moved));
+        }
+    }
     if !charts
         .iter()
         .any(|c| c.name.ends_with(" months") && c.colours.len() >= 2)

@@ -126,14 +126,13 @@ pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
     }
     for row in rows {
         let (key, agg) = (&row.key, row.agg);
-        let (first_at, last_at) = (
-            summary.at(agg.earliest.as_ref().map(|s| s.at)),
-            summary.at(agg.latest.as_ref().map(|s| s.at)),
-        );
-        let first_commit = agg.earliest.as_ref().and_then(|s| s.commit.clone());
-        // dates when the runs have them, else where in the input it was first and last seen
-        let first_seen = agg.first_date.clone().or_else(|| first_at.clone());
-        let last_seen = agg.last_date.clone().or_else(|| last_at.clone());
+        let crate::stats::SeenText {
+            first_seen,
+            last_seen,
+            first_at,
+            last_at,
+            first_commit,
+        } = row.seen(&summary);
         let top = agg.top_leaked();
         let with_test = row.runs_with_test;
         let rate = row.rate();

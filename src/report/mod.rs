@@ -95,7 +95,7 @@ pub fn write_html(
     ];
     let mut rows = summary.rows(0, &narrowed(filter, &severe));
     rows.sort_by_key(|r| r.key.kind.severity());
-    tests_table(&rows, out)?;
+    tests_table(summary, &rows, out)?;
     let leaks = summary.rows(0, &narrowed(filter, &[KindSelector::Leaks]));
     leaks_table(&leaks, out)?;
     let mut tests: Vec<&str> = Vec::new();
@@ -263,14 +263,24 @@ fn heatmap(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "</tbody></table>")
 }
 
-pub(crate) fn header(out: &mut dyn Write, columns: &[(&str, bool)]) -> io::Result<()> {
+/// Whether a click on a table's header sorts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sort {
+    ByClick,
+    /// A small table, read as it is.
+    Fixed,
+}
+
+pub(crate) fn header(out: &mut dyn Write, columns: &[(&str, bool)], sort: Sort) -> io::Result<()> {
     write!(out, "<thead><tr>")?;
     for (name, numeric) in columns {
-        if *numeric {
-            write!(out, "<th class=\"n\" data-sort=\"n\">{name}</th>")?;
-        } else {
-            write!(out, "<th data-sort=\"t\">{name}</th>")?;
-        }
+        let class = if *numeric { " class=\"n\"" } else { "" };
+        let by = match (sort, numeric) {
+            (Sort::Fixed, _) => "",
+            (Sort::ByClick, true) => " data-sort=\"n\"",
+            (Sort::ByClick, false) => " data-sort=\"t\"",
+        };
+        write!(out, "<th{class}{by}>{name}</th>")?;
     }
     writeln!(out, "</tr></thead><tbody>")
 }
@@ -301,7 +311,7 @@ pub(crate) fn opt(s: Option<&str>) -> String {
 }
 
 /// The tests that fail, flake or change the environment most.
-fn tests_table(rows: &[Row<'_>], out: &mut dyn Write) -> io::Result<()> {
+fn tests_table(summary: &Summary, rows: &[Row<'_>], out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
         "<h2>Tests that fail, flake or change the environment</h2>"
@@ -322,8 +332,10 @@ fn tests_table(rows: &[Row<'_>], out: &mut dyn Write) -> io::Result<()> {
             ("last seen", false),
             ("top reason", false),
         ],
+        Sort::ByClick,
     )?;
     for row in rows.iter().take(TOP) {
+        let seen = row.seen(summary);
         writeln!(
             out,
             "{}<td><a href=\"#{}\">{}</a></td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>{}<td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -334,8 +346,8 @@ fn tests_table(rows: &[Row<'_>], out: &mut dyn Write) -> io::Result<()> {
             row.agg.runs,
             row.runs_with_test,
             rate_cell(row),
-            opt(row.agg.first_date.as_deref()),
-            opt(row.agg.last_date.as_deref()),
+            opt(seen.first_seen.as_deref()),
+            opt(seen.last_seen.as_deref()),
             opt(row.agg.top_reason()),
         )?;
     }
@@ -359,6 +371,7 @@ fn leaks_table(rows: &[Row<'_>], out: &mut dyn Write) -> io::Result<()> {
             ("rate", true),
             ("what leaked most", false),
         ],
+        Sort::ByClick,
     )?;
     for row in rows.iter().take(TOP) {
         writeln!(

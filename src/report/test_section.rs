@@ -3,7 +3,7 @@
 //! rows with where each was first and last seen and the command that reproduces it, and the
 //! context of its failures: the load average, and the tests running alongside with their lift.
 
-use super::{COLOURS, header, opt, rate_cell, row_start};
+use super::{COLOURS, Sort, header, opt, rate_cell, row_start};
 use crate::kind::Kind;
 use crate::stats::context::{TestContext, TestRuns};
 use crate::stats::{Row, RunOutcome, Summary};
@@ -183,6 +183,7 @@ fn counts_table(
             ("flaky", true),
             ("env changed", true),
         ],
+        Sort::Fixed,
     )?;
     for (name, r) in counts {
         let name = if name.is_empty() {
@@ -250,34 +251,34 @@ fn rows_table(summary: &Summary, rows: &[&Row<'_>], out: &mut dyn Write) -> io::
             ("runs", true),
             ("rate", true),
             ("first seen", false),
+            ("first seen at", false),
+            ("first commit", false),
             ("last seen", false),
+            ("last seen at", false),
             ("reproduce", false),
         ],
+        Sort::Fixed,
     )?;
     for row in rows {
-        let (agg, seen) = (row.agg, |s: Option<&crate::stats::Seen>| {
-            let Some(s) = s else {
-                return String::new();
-            };
-            let mut text = opt(s.date.as_deref());
-            if let Some(at) = summary.at(Some(s.at)) {
-                text.push_str(&format!("<br><code>{}</code>", esc(&at)));
-            }
-            if let Some(c) = &s.commit {
-                text.push_str(&format!("<br>commit <code>{}</code>", esc(c)));
-            }
-            text
-        });
+        let seen = row.seen(summary);
+        let code = |s: &Option<String>| {
+            s.as_deref()
+                .map(|s| format!("<code>{}</code>", esc(s)))
+                .unwrap_or_default()
+        };
         writeln!(
             out,
-            "{}<td>{}</td><td>{}</td><td class=\"n\">{}</td>{}<td>{}</td><td>{}</td><td>{}</td></tr>",
+            "{}<td>{}</td><td>{}</td><td class=\"n\">{}</td>{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             row_start(row),
             row.key.kind.as_str(),
             esc(row.key.resource),
-            agg.runs,
+            row.agg.runs,
             rate_cell(row),
-            seen(agg.earliest.as_ref()),
-            seen(agg.latest.as_ref()),
+            opt(seen.first_seen.as_deref()),
+            code(&seen.first_at),
+            code(&seen.first_commit),
+            opt(seen.last_seen.as_deref()),
+            code(&seen.last_at),
             row.repro()
                 .map(|c| format!("<code class=\"repro\">{}</code>", esc(&c)))
                 .unwrap_or_default(),
@@ -362,6 +363,7 @@ fn neighbours(c: &TestContext, out: &mut dyn Write) -> io::Result<()> {
             ("when it passed", true),
             ("lift", true),
         ],
+        Sort::Fixed,
     )?;
     for n in neighbours.iter().take(TOP_NEIGHBOURS) {
         writeln!(

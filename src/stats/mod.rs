@@ -350,7 +350,33 @@ pub struct Row<'a> {
     pub failing_method: Option<&'a str>,
 }
 
+/// Where and when a row was first and last seen, as `stats` and the report show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeenText {
+    /// The earliest and latest run date; where no run has one, `first_at` and `last_at`.
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    /// `source:line` of the earliest and latest occurrence.
+    pub first_at: Option<String>,
+    pub last_at: Option<String>,
+    /// The commit of the run at `first_at`.
+    pub first_commit: Option<String>,
+}
+
 impl Row<'_> {
+    pub fn seen(&self, summary: &Summary) -> SeenText {
+        let agg = self.agg;
+        let first_at = summary.at(agg.earliest.as_ref().map(|s| s.at));
+        let last_at = summary.at(agg.latest.as_ref().map(|s| s.at));
+        SeenText {
+            first_seen: agg.first_date.clone().or_else(|| first_at.clone()),
+            last_seen: agg.last_date.clone().or_else(|| last_at.clone()),
+            first_commit: agg.earliest.as_ref().and_then(|s| s.commit.clone()),
+            first_at,
+            last_at,
+        }
+    }
+
     /// The command that reproduces the row (`repro`): with the row's own method, or for a test
     /// file's failure the one its methods failed in.
     pub fn repro(&self) -> Option<String> {

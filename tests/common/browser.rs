@@ -559,6 +559,27 @@ impl Page {
         Shot::decode(png)
     }
 
+    /// The part of the page under `rect` (wherever it is, past the viewport too), and `rect`
+    /// as it lies in that picture.
+    pub fn screenshot_of(&mut self, rect: Rect) -> (Shot, Rect) {
+        let (x, y) = (rect.x.max(0.0).floor(), rect.y.max(0.0).floor());
+        let clip = json!({"x": x, "y": y, "width": (rect.x + rect.w).ceil() - x,
+            "height": (rect.y + rect.h).ceil() - y, "scale": 1});
+        let shot = self.call(
+            "Page.captureScreenshot",
+            json!({"format": "png", "clip": clip, "captureBeyondViewport": true}),
+        );
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(shot["data"].as_str().unwrap())
+            .unwrap();
+        let moved = Rect {
+            x: rect.x - x,
+            y: rect.y - y,
+            ..rect
+        };
+        (Shot::decode(png), moved)
+    }
+
     /// From now on, render as a browser set to dark mode (`prefers-color-scheme: dark`).
     pub fn prefer_dark(&mut self) {
         self.call(
