@@ -37,6 +37,10 @@ pub enum Command {
     /// Per failing test: the load average when it failed against when it passed, and the tests
     /// running alongside its failures, with their lift.
     Context(InputArgs),
+    /// Fold partial results (`stats --partial`) into the rows one `stats` over all their inputs
+    /// gives (or, with --partial, into one partial). PATHs are partial files, or directories
+    /// of `*.flk` files.
+    Merge(StatsArgs),
     /// One self-contained HTML page: runs per month, the tests that fail or flake most, leaks.
     Report(ReportArgs),
     /// Print a shell completion script (e.g. `flakelog completions bash > ~/.local/share/bash-completion/completions/flakelog`).
@@ -168,4 +172,7 @@ pub struct StatsArgs {
     /// Only rows seen in at least N runs
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub min_runs: u64,
+    /// Write a partial result instead of rows (binary: give -o FILE), for `flakelog merge`
+    #[arg(long)]
+    pub partial: bool,
 }

@@ -33,6 +33,13 @@ fn run(opts: Opts) -> anyhow::Result<u8> {
     match opts.command {
         Some(Command::Events(args)) => cmd::events::run(&Config::new(&args)?),
         Some(Command::Runs(args)) => cmd::runs::run(&Config::new(&args)?),
+        Some(Command::Merge(mut args)) => {
+            // a directory of partials: its `*.flk` files
+            if args.input.glob.is_empty() {
+                args.input.glob = vec!["*.flk".into()];
+            }
+            cmd::merge::run(&Config::new(&args.input)?, &args)
+        }
         Some(Command::Context(args)) => cmd::context::run(&Config::new(&args)?),
         Some(Command::Report(args)) => cmd::report::run(&Config::new(&args.input)?, &args),
         Some(Command::Stats(args)) => cmd::stats::run(&Config::new(&args.input)?, &args),

@@ -17,7 +17,7 @@ pub struct SourceError {
 }
 
 /// A run cut short (no final summary): where it was, for `--strict`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cut {
     pub run: u32,
     pub first_line: u64,
@@ -35,7 +35,7 @@ impl Cut {
 }
 
 /// What reading one input came to, said in input order once its rows are out.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Report {
     pub runs: u64,
     pub events: u64,

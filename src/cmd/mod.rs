@@ -4,6 +4,7 @@
 pub mod columns;
 pub mod context;
 pub mod events;
+pub mod merge;
 pub mod report;
 pub mod runs;
 pub mod stats;
@@ -174,6 +175,14 @@ impl Config {
         } else {
             Box::new(io::BufWriter::with_capacity(1 << 16, io::stdout()))
         })
+    }
+
+    /// `output()` for a binary file (`what`): never a terminal.
+    pub fn binary_output(&self, what: &str) -> anyhow::Result<Box<dyn io::Write>> {
+        if self.output.is_none() && io::stdout().is_terminal() {
+            anyhow::bail!("{what} is a binary file: give -o FILE, or redirect it to a file");
+        }
+        self.output()
     }
 
     pub fn progress_bar(&self) -> ProgressBar {

@@ -9,6 +9,7 @@ use crate::kind::Kind;
 use crate::output::Format;
 use crate::output::{Cell, Document, Totals, text, uint};
 use crate::run::{Keep, RunEvents};
+use crate::stats::partial::{MadeWith, Partial};
 use crate::stats::{GroupBy, Summary};
 use rayon::prelude::*;
 
@@ -67,12 +68,13 @@ fn summarize(
 /// in any order and the result is the same at any thread count.
 pub fn summarize_all(cfg: &Config, group_by: &[GroupBy], gather: Gather) -> Summary {
     let bar = cfg.progress_bar();
+    let places = places_by_name(&source_names(cfg));
     let summary = cfg.pool.install(|| {
         cfg.sources
             .par_iter()
             .enumerate()
-            .map(|(order, source)| {
-                let s = summarize(cfg, order, source, group_by, gather);
+            .map(|(i, source)| {
+                let s = summarize(cfg, places[i], source, group_by, gather);
                 bar.inc(1);
                 s
             })
@@ -80,6 +82,22 @@ pub fn summarize_all(cfg: &Config, group_by: &[GroupBy], gather: Gather) -> Summ
     });
     bar.finish_and_clear();
     summary
+}
+
+pub fn source_names(cfg: &Config) -> Vec<String> {
+    cfg.sources.iter().map(|s| s.name()).collect()
+}
+
+/// Each source's place among all of them by name: where `first_seen_at`, `example` and the
+/// like break ties, the same in one pass and in merged partials (whose inputs are only known
+/// by name).
+pub fn places_by_name(names: &[String]) -> Vec<usize> {
+    let mut sorted: Vec<&String> = names.iter().collect();
+    sorted.sort();
+    names
+        .iter()
+        .map(|n| sorted.binary_search(&n).unwrap_or(0))
+        .collect()
 }
 
 /// Every source summarized, with the totals line, once the path problems and what each input
@@ -100,19 +118,83 @@ pub fn summarize_and_say(cfg: &Config, group_by: &[GroupBy], gather: Gather) -> 
     (summary, totals)
 }
 
-pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
-    let columns: Vec<Column> = args
-        .group_by
+/// The columns of `stats` with these `--group-by` columns.
+pub fn columns(group_by: &[GroupBy]) -> Vec<Column> {
+    group_by
         .iter()
         .map(|&g| group_column(g))
         .chain(STATS)
-        .collect();
+        .collect()
+}
+
+pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
     // checked before anything is read: a wrong `--columns` is a usage error at once
-    let layout = cfg.layout(&columns)?;
+    let layout = cfg.layout(&columns(&args.group_by))?;
+    if args.partial {
+        let out = cfg.binary_output("a partial")?;
+        let (summary, totals) = summarize_and_say(cfg, &args.group_by, Gather::Rows);
+        let mut sources = source_names(cfg);
+        sources.sort();
+        let partial = Partial::new(made_with(&args.group_by, &args.input), sources, &summary);
+        write_partial(out, &partial)?;
+        return Ok(u8::from(totals.errors > 0));
+    }
     let out = cfg.output()?;
     let (summary, totals) = summarize_and_say(cfg, &args.group_by, Gather::Rows);
+    write_stats(cfg, layout, out, &summary, totals, args.min_runs)
+}
+
+/// What a partial made with these options is made with.
+pub fn made_with(group_by: &[GroupBy], input: &crate::cli::InputArgs) -> MadeWith {
+    let mut options: Vec<(String, String)> = Vec::new();
+    let mut say = |name: &str, v: Option<String>| {
+        if let Some(v) = v {
+            options.push((name.to_string(), v));
+        }
+    };
+    say(
+        "--builder",
+        input.builder.as_ref().map(|r| r.as_str().into()),
+    );
+    say("--branch", input.branch.as_ref().map(|r| r.as_str().into()));
+    say("--python", input.python.clone());
+    say("--since", input.since.map(|d| d.to_string()));
+    say("--until", input.until.map(|d| d.to_string()));
+    say("--path-pattern", input.path_pattern.clone());
+    say(
+        "--rules",
+        input.rules.as_ref().map(|p| {
+            // the rules' text decides what is counted, wherever the file is
+            let text = std::fs::read(p).unwrap_or_default();
+            format!("crc32:{:08x}", crc32fast::hash(&text))
+        }),
+    );
+    MadeWith {
+        group_by: group_by.iter().map(|g| g.name().to_string()).collect(),
+        options,
+    }
+}
+
+pub fn write_partial(mut out: Box<dyn std::io::Write>, partial: &Partial) -> anyhow::Result<()> {
+    let bytes = partial
+        .to_bytes()
+        .map_err(|e| anyhow::anyhow!("writing the partial: {e}"))?;
+    out.write_all(&bytes).map_err(OutputError)?;
+    out.flush().map_err(OutputError)?;
+    Ok(())
+}
+
+/// The rows of `summary` as `stats` writes them.
+pub fn write_stats(
+    cfg: &Config,
+    layout: crate::output::Layout,
+    out: Box<dyn std::io::Write>,
+    summary: &Summary,
+    totals: Totals,
+    min_runs: u64,
+) -> anyhow::Result<u8> {
     let mut doc = Document::new(layout, out);
-    let mut rows = summary.rows(args.min_runs, &cfg.filter);
+    let mut rows = summary.rows(min_runs, &cfg.filter);
     if cfg.format == Format::Table && cfg.filter.kinds.is_empty() {
         // the view for people: what is most serious first, and not what only says a test
         // ran or could not (CSV and JSON keep every row, for scripts)
@@ -132,7 +214,7 @@ pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
             first_at,
             last_at,
             first_commit,
-        } = row.seen(&summary);
+        } = row.seen(summary);
         let top = agg.top_leaked();
         let with_test = row.runs_with_test;
         let rate = row.rate();

@@ -11,6 +11,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub mod context;
+mod data;
+pub mod partial;
 pub mod repro;
 
 /// A test's name as every version meets it: `test.test_asyncio.test_tasks` (3.12+ full runs)
@@ -97,7 +99,7 @@ pub struct Key<'a> {
     pub resource: &'a str,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Aggregate {
     pub events: u64,
     pub runs: u64,
@@ -123,7 +125,7 @@ pub struct Aggregate {
 }
 
 /// One occurrence of a row: its run's date and commit, and where its event is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Seen {
     pub date: Option<String>,
     pub at: Order,
