@@ -10,6 +10,7 @@ use super::test_name;
 use crate::kind::Kind;
 use crate::run::RunInfo;
 use crate::run::digest::RunDigest;
+use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
 /// Load averages summed in hundredths.
@@ -150,10 +151,20 @@ impl TestContext {
             mine.passing += t.passing;
         }
         for (k, r) in o.months {
-            self.months.entry(k).or_default().merge(r);
+            tally(&mut self.months, &k, r);
         }
         for (k, r) in o.builders {
-            self.builders.entry(k).or_default().merge(r);
+            tally(&mut self.builders, &k, r);
+        }
+    }
+}
+
+/// Add `r` to `key`'s runs, copying the key only the first time.
+fn tally(by: &mut BTreeMap<String, TestRuns>, key: &str, r: TestRuns) {
+    match by.get_mut(key) {
+        Some(mine) => mine.merge(r),
+        None => {
+            by.insert(key.to_string(), r);
         }
     }
 }
@@ -161,7 +172,12 @@ impl TestContext {
 /// The context of every test.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Context {
-    pub tests: BTreeMap<String, TestContext>,
+    /// Hashed, not sorted: merging thousands of inputs' contexts looks every test up each time.
+    pub tests: FxHashMap<String, TestContext>,
+    /// Each test's runs by (month, builder), until `settle` hands them to the tests: an input's
+    /// runs share one place, so most merges move a place's tests whole instead of tallying
+    /// each test's months and builders.
+    places: FxHashMap<(String, String), FxHashMap<String, TestRuns>>,
 }
 
 impl Context {
@@ -180,7 +196,8 @@ impl Context {
             .and_then(|d| d.get(..7))
             .unwrap_or("undated");
         let builder = run.builder.as_deref().unwrap_or("");
-        let mut in_run: BTreeMap<&str, TestRuns> = BTreeMap::new();
+        // a digest holds a key per test, kind, method and reason: thousands a run
+        let mut in_run: FxHashMap<&str, TestRuns> = FxHashMap::default();
         for key in digest.keys.keys() {
             let Some(test) = key.test.as_deref() else {
                 continue;
@@ -194,14 +211,21 @@ impl Context {
                 _ => {}
             }
         }
+        let place = self
+            .places
+            .entry((month.to_string(), builder.to_string()))
+            .or_default();
         for (test, mut r) in in_run {
             // a flaky test failed first: it counts once, as flaky
             if r.flaky > 0 {
                 r.failed = 0;
             }
-            let t = self.test(test);
-            t.months.entry(month.to_string()).or_default().merge(r);
-            t.builders.entry(builder.to_string()).or_default().merge(r);
+            match place.get_mut(test) {
+                Some(mine) => mine.merge(r),
+                None => {
+                    place.insert(test.to_string(), r);
+                }
+            }
         }
         let parallel = run.mode == Some("parallel");
         for seen in &digest.results {
@@ -236,7 +260,36 @@ impl Context {
         }
     }
 
+    /// Hand each test its runs by month and by builder (`TestContext::months`, `builders`):
+    /// once, after the last merge.
+    pub fn settle(&mut self) {
+        for ((month, builder), tests) in std::mem::take(&mut self.places) {
+            for (test, r) in tests {
+                let t = self.test(&test);
+                tally(&mut t.months, &month, r);
+                tally(&mut t.builders, &builder, r);
+            }
+        }
+    }
+
     pub fn merge(&mut self, other: Context) {
+        for (place, tests) in other.places {
+            match self.places.get_mut(&place) {
+                Some(mine) => {
+                    for (test, r) in tests {
+                        match mine.get_mut(&test) {
+                            Some(m) => m.merge(r),
+                            None => {
+                                mine.insert(test, r);
+                            }
+                        }
+                    }
+                }
+                None => {
+                    self.places.insert(place, tests);
+                }
+            }
+        }
         for (name, t) in other.tests {
             match self.tests.get_mut(&name) {
                 Some(mine) => mine.merge(t),
@@ -308,6 +361,7 @@ mod tests {
                 )]),
             );
         }
+        c.settle();
         let t = &c.tests["test_a"];
         assert_eq!((t.failing, t.passing), (2, 2));
         assert_eq!(
@@ -352,6 +406,8 @@ mod tests {
         let (mut ab, mut ba) = (a.clone(), b.clone());
         ab.merge(b);
         ba.merge(a);
+        ab.settle();
+        ba.settle();
         assert_eq!(ab, ba);
         let t = &ab.tests["test_a"];
         assert_eq!((t.failing_parallel, t.passing_parallel), (0, 1));
