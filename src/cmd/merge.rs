@@ -11,37 +11,49 @@ use super::stats::{columns, made_with, write_partial, write_stats};
 use crate::cli::StatsArgs;
 use crate::input::Source;
 use crate::output::Totals;
-use crate::stats::partial::Partial;
+use crate::stats::partial::{Partial, PartialHead};
 use crate::stats::{GroupBy, Summary};
 use anyhow::bail;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
-fn read(source: &Source) -> Result<Partial, String> {
-    let bytes = match source {
-        Source::Path(p) => std::fs::read(p).map_err(|e| e.to_string())?,
-        Source::Stdin => {
-            let mut bytes = Vec::new();
-            std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
-                .map_err(|e| e.to_string())?;
-            bytes
-        }
-    };
-    Partial::from_bytes(&bytes)
+/// The bytes of a partial (stdin is read once and kept: `merge` reads each input twice).
+fn bytes(source: &Source) -> Result<Vec<u8>, String> {
+    static STDIN: std::sync::OnceLock<Result<Vec<u8>, String>> = std::sync::OnceLock::new();
+    match source {
+        Source::Path(p) => std::fs::read(p).map_err(|e| e.to_string()),
+        Source::Stdin => STDIN
+            .get_or_init(|| {
+                let mut bytes = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+                    .map_err(|e| e.to_string())?;
+                Ok(bytes)
+            })
+            .clone(),
+    }
 }
 
 pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
     let mut errors = cfg.report_problems();
-    let read: Vec<(String, Result<Partial, String>)> = cfg.pool.install(|| {
+    // first what each partial was made with and read (a summary is not held yet): a merge
+    // that cannot be right is refused before anything is merged
+    let heads: Vec<(usize, String, Result<PartialHead, String>)> = cfg.pool.install(|| {
         cfg.sources
             .par_iter()
-            .map(|s| (s.name(), read(s)))
+            .enumerate()
+            .map(|(i, s)| {
+                (
+                    i,
+                    s.name(),
+                    bytes(s).and_then(|b| Partial::head_from_bytes(&b)),
+                )
+            })
             .collect()
     });
-    let mut partials: Vec<(String, Partial)> = Vec::new();
-    for (name, result) in read {
-        match result {
-            Ok(p) => partials.push((name, p)),
+    let mut partials: Vec<(usize, String, PartialHead)> = Vec::new();
+    for (i, name, head) in heads {
+        match head {
+            Ok(h) => partials.push((i, name, h)),
             Err(e) => {
                 // one bad partial does not hide the others: said, counted, the rest merged
                 eprintln!("flakelog: {name}: {e}");
@@ -49,11 +61,11 @@ pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
             }
         }
     }
-    let Some((first_name, first)) = partials.first() else {
+    let Some((_, first_name, first)) = partials.first() else {
         bail!("no partial to merge");
     };
     // the partials agree with each other, and with the options given here
-    for (name, p) in &partials[1..] {
+    for (_, name, p) in &partials[1..] {
         if p.made_with != first.made_with {
             bail!(
                 "{name} was made with {}, {first_name} with {}: partials merge only when made with the same --group-by, run filters, --path-pattern and --rules",
@@ -76,7 +88,7 @@ pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
     }
     // every input, by name: one that two partials counted would count twice
     let mut owner: BTreeMap<&str, &str> = BTreeMap::new();
-    for (name, p) in &partials {
+    for (_, name, p) in &partials {
         for source in &p.sources {
             if let Some(other) = owner.insert(source, name) {
                 bail!(
@@ -86,34 +98,43 @@ pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
         }
     }
     let all: Vec<&str> = owner.keys().copied().collect();
-    let summaries: Vec<Result<Summary, String>> = cfg.pool.install(|| {
+    // then the summaries, folded as they are read: a few held at a time, whatever the count
+    let late = std::sync::Mutex::new(Vec::new());
+    let summary = cfg.pool.install(|| {
         partials
             .par_iter()
-            .map(|(name, p)| {
-                let place: Vec<usize> = p
-                    .sources
-                    .iter()
-                    .map(|s| all.binary_search(&s.as_str()).unwrap_or(0))
-                    .collect();
-                let renumber = |i: u64| place.get(i as usize).copied().unwrap_or(usize::MAX);
-                Summary::from_data(p.summary.clone(), &renumber)
-                    .map_err(|e| format!("{name}: damaged: {e}"))
+            .filter_map(|(i, name, head)| {
+                let read = bytes(&cfg.sources[*i])
+                    .and_then(|b| Partial::from_bytes(&b))
+                    .and_then(|p| {
+                        if p.sources != head.sources {
+                            return Err("changed while it was read".to_string());
+                        }
+                        let place: Vec<usize> = p
+                            .sources
+                            .iter()
+                            .map(|s| all.binary_search(&s.as_str()).unwrap_or(0))
+                            .collect();
+                        let renumber =
+                            |i: u64| place.get(i as usize).copied().unwrap_or(usize::MAX);
+                        Summary::from_data(p.summary, &renumber)
+                            .map_err(|e| format!("damaged: {e}"))
+                    });
+                read.map_err(|e| {
+                    late.lock()
+                        .expect("not poisoned")
+                        .push(format!("{name}: {e}"))
+                })
+                .ok()
             })
-            .collect()
+            .reduce(Summary::default, Summary::merge)
     });
-    let mut ok = Vec::with_capacity(summaries.len());
-    for s in summaries {
-        match s {
-            Ok(s) => ok.push(s),
-            Err(e) => {
-                eprintln!("flakelog: {e}");
-                errors += 1;
-            }
-        }
+    let mut late = late.into_inner().expect("not poisoned");
+    late.sort();
+    for e in &late {
+        eprintln!("flakelog: {e}");
     }
-    let summary = cfg
-        .pool
-        .install(|| ok.into_par_iter().reduce(Summary::default, Summary::merge));
+    errors += late.len() as u64;
     let mut totals = Totals {
         files: summary.files,
         runs: summary.runs,

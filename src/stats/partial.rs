@@ -54,6 +54,14 @@ pub struct Partial {
     pub summary: SummaryData,
 }
 
+/// The first fields of a `Partial`, in its order.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct PartialHead {
+    pub written_by: String,
+    pub made_with: MadeWith,
+    pub sources: Vec<String>,
+}
+
 impl Partial {
     pub fn new(made_with: MadeWith, sources: Vec<String>, summary: &Summary) -> Partial {
         Partial {
@@ -78,6 +86,29 @@ impl Partial {
 
     /// A partial from its bytes; the error says what is wrong with them.
     pub fn from_bytes(bytes: &[u8]) -> Result<Partial, String> {
+        let plain = Self::body(bytes)?;
+        let partial: Partial = postcard::from_bytes(&plain).map_err(|e| format!("damaged: {e}"))?;
+        if partial.sources.windows(2).any(|w| w[0] >= w[1]) {
+            return Err("damaged: its inputs are not in order".into());
+        }
+        Ok(partial)
+    }
+
+    /// What a partial was made with and what it read, without its summary: what `merge`
+    /// checks before it holds any summary.
+    pub fn head_from_bytes(bytes: &[u8]) -> Result<PartialHead, String> {
+        let plain = Self::body(bytes)?;
+        // postcard is read in field order: the head is the partial's first fields
+        let (head, _): (PartialHead, _) =
+            postcard::take_from_bytes(&plain).map_err(|e| format!("damaged: {e}"))?;
+        if head.sources.windows(2).any(|w| w[0] >= w[1]) {
+            return Err("damaged: its inputs are not in order".into());
+        }
+        Ok(head)
+    }
+
+    /// The body, checked and inflated.
+    fn body(bytes: &[u8]) -> Result<Vec<u8>, String> {
         if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
             return Err(
                 "not a flakelog partial (make one with `flakelog stats --partial -o FILE`)".into(),
@@ -107,16 +138,11 @@ impl Partial {
         }
         // a body that says it inflates past this is not one flakelog wrote
         const MAX_PLAIN: usize = 1 << 32;
-        let plain = zstd::bulk::decompress(
+        zstd::bulk::decompress(
             body,
             MAX_PLAIN.min(body.len().saturating_mul(1000).max(1 << 20)),
         )
-        .map_err(|e| format!("damaged: {e}"))?;
-        let partial: Partial = postcard::from_bytes(&plain).map_err(|e| format!("damaged: {e}"))?;
-        if partial.sources.windows(2).any(|w| w[0] >= w[1]) {
-            return Err("damaged: its inputs are not in order".into());
-        }
-        Ok(partial)
+        .map_err(|e| format!("damaged: {e}"))
     }
 }
 
