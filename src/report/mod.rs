@@ -10,7 +10,10 @@ use crate::stats::{Row, RunOutcome, Summary};
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as esc};
 use std::io::{self, Write};
 
+mod bars;
 mod test_section;
+
+use bars::MonthBars;
 
 /// Rows per table: the page is for reading, `stats` has the rest.
 const TOP: usize = 50;
@@ -124,59 +127,41 @@ fn months(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
     if months.is_empty() {
         return writeln!(out, "<p class=\"muted\">No run.</p>");
     }
-    let (bar, gap, height, top, left) = (28.0, 8.0, 180.0, 16.0, 40.0);
-    let most = months
-        .values()
-        .map(|c| c.iter().sum::<u64>())
-        .max()
-        .unwrap_or(1)
-        .max(1);
-    let width = left + months.len() as f64 * (bar + gap) + gap;
-    writeln!(
+    let bars = MonthBars {
+        bar: 28.0,
+        gap: 8.0,
+        height: 180.0,
+        top: 16.0,
+        most: months
+            .values()
+            .map(|c| c.iter().sum::<u64>())
+            .max()
+            .unwrap_or(1),
+    };
+    bars.open(
         out,
-        "<svg id=\"months\" role=\"img\" aria-labelledby=\"months-title\" width=\"{width}\" height=\"{}\" viewBox=\"0 0 {width} {}\" xmlns=\"http://www.w3.org/2000/svg\">",
-        height + top + 50.0,
-        height + top + 40.0
+        months.len(),
+        "id=\"months\" aria-labelledby=\"months-title\"",
     )?;
     writeln!(
         out,
         "<title id=\"months-title\">Runs per month by outcome</title>"
     )?;
     for (i, (month, counts)) in months.iter().enumerate() {
-        let x = left + gap + i as f64 * (bar + gap);
-        let mut y = top + height;
-        for (outcome, &n) in RunOutcome::ALL.iter().zip(counts) {
-            if n == 0 {
-                continue;
-            }
-            let h = n as f64 / most as f64 * height;
-            y -= h;
-            writeln!(
-                out,
-                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bar}\" height=\"{h:.1}\" fill=\"{}\" data-month=\"{}\" data-outcome=\"{}\" data-count=\"{n}\"><title>{}: {n} {}</title></rect>",
-                COLOURS[*outcome as usize],
-                attr(month),
-                outcome.name(),
-                esc(month),
-                outcome.name()
-            )?;
-        }
+        let y = bars.stack(
+            out,
+            i,
+            month,
+            RunOutcome::ALL.into_iter().zip(counts.iter().copied()),
+        )?;
         let total: u64 = counts.iter().sum();
         writeln!(
             out,
             "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{total}</text>",
-            x + bar / 2.0,
+            bars.x(i) + bars.bar / 2.0,
             y - 3.0
         )?;
-        writeln!(
-            out,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" transform=\"rotate(-45 {:.1} {:.1})\">{}</text>",
-            x + bar / 2.0,
-            top + height + 14.0,
-            x + bar / 2.0,
-            top + height + 14.0,
-            esc(month)
-        )?;
+        bars.label(out, i, month)?;
     }
     writeln!(out, "</svg>")?;
     write!(out, "<p class=\"legend\">")?;

@@ -3,7 +3,7 @@
 //! rows with where each was first and last seen and the command that reproduces it, and the
 //! context of its failures: the load average, and the tests running alongside with their lift.
 
-use super::{COLOURS, Sort, header, opt, rate_cell, row_start};
+use super::{COLOURS, MonthBars, Sort, header, opt, rate_cell, row_start};
 use crate::kind::Kind;
 use crate::stats::context::{TestContext, TestRuns};
 use crate::stats::{Row, RunOutcome, Summary};
@@ -110,54 +110,35 @@ fn trend(test: &str, months: &BTreeMap<String, TestRuns>, out: &mut dyn Write) -
     if months.is_empty() {
         return Ok(());
     }
-    let (bar, gap, height, top, left) = (18.0, 6.0, 80.0, 14.0, 40.0);
-    let most = months.values().map(|r| r.runs).max().unwrap_or(1).max(1);
-    let width = left + months.len() as f64 * (bar + gap) + gap;
-    let full = height + top + 50.0;
-    writeln!(
-        out,
-        "<svg class=\"trend\" role=\"img\" aria-label=\"{} by month: runs, and the failed, flaky and env-changed ones\" width=\"{width}\" height=\"{full}\" viewBox=\"0 0 {width} {full}\" xmlns=\"http://www.w3.org/2000/svg\">",
+    let bars = MonthBars {
+        bar: 18.0,
+        gap: 6.0,
+        height: 80.0,
+        top: 14.0,
+        most: months.values().map(|r| r.runs).max().unwrap_or(1),
+    };
+    let label = format!(
+        "class=\"trend\" aria-label=\"{} by month: runs, and the failed, flaky and env-changed ones\"",
         attr(test)
-    )?;
+    );
+    bars.open(out, months.len(), &label)?;
     for (i, (month, r)) in months.iter().enumerate() {
-        let x = left + gap + i as f64 * (bar + gap);
-        let h = r.runs as f64 / most as f64 * height;
+        // its runs, pale, behind what went wrong in them
+        let h = bars.h(r.runs);
         writeln!(
             out,
-            "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{bar}\" height=\"{h:.1}\" fill=\"{}\" opacity=\"0.35\" data-month=\"{}\" data-runs=\"{}\"><title>{}: {} runs</title></rect>",
-            top + height - h,
+            "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{}\" height=\"{h:.1}\" fill=\"{}\" opacity=\"0.35\" data-month=\"{}\" data-runs=\"{}\"><title>{}: {} runs</title></rect>",
+            bars.x(i),
+            bars.axis() - h,
+            bars.bar,
             COLOURS[RunOutcome::Incomplete as usize],
             attr(month),
             r.runs,
             esc(month),
             r.runs
         )?;
-        let mut y = top + height;
-        for (outcome, n) in stack(r) {
-            if n == 0 {
-                continue;
-            }
-            let h = n as f64 / most as f64 * height;
-            y -= h;
-            writeln!(
-                out,
-                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bar}\" height=\"{h:.1}\" fill=\"{}\" data-month=\"{}\" data-outcome=\"{}\" data-count=\"{n}\"><title>{}: {n} {}</title></rect>",
-                COLOURS[outcome as usize],
-                attr(month),
-                outcome.name(),
-                esc(month),
-                outcome.name()
-            )?;
-        }
-        writeln!(
-            out,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" transform=\"rotate(-45 {:.1} {:.1})\">{}</text>",
-            x + bar / 2.0,
-            top + height + 12.0,
-            x + bar / 2.0,
-            top + height + 12.0,
-            esc(month)
-        )?;
+        bars.stack(out, i, month, stack(r))?;
+        bars.label(out, i, month)?;
     }
     writeln!(out, "</svg>")?;
     write!(
