@@ -104,6 +104,10 @@ pub struct InputArgs {
     /// No progress bar
     #[arg(short, long)]
     pub quiet: bool,
+    /// What stdin is called in the `source` column and in a partial, instead of `-` (name each
+    /// day's `zcat … | flakelog stats --partial` for what it holds)
+    #[arg(long, value_name = "NAME")]
+    pub stdin_name: Option<String>,
     /// Also fail (exit 1) on runs without their final summary and on inputs without a run,
     /// listing them on stderr
     #[arg(long)]

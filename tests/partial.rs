@@ -267,3 +267,53 @@ fn a_damaged_partial_is_said_and_the_others_still_count() {
         String::from_utf8_lossy(&alone)
     );
 }
+
+/// Each day's `zcat … | flakelog stats --partial` names its stdin with `--stdin-name`: the
+/// merge is then the single pass over files of those names; unnamed, two stdin partials
+/// are refused as the same input.
+#[test]
+fn partials_of_stdin_merge_when_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (
+        common::fixture("era-c-3.7.log"),
+        common::fixture("era-e-3.12.log"),
+    );
+    std::fs::copy(&a, dir.path().join("a.log")).unwrap();
+    std::fs::copy(&b, dir.path().join("b.log")).unwrap();
+    let from_stdin = |log: &Path, out: &str, name: Option<&str>| {
+        let mut cmd = common::flakelog();
+        cmd.current_dir(dir.path())
+            .args(["stats", "--partial", "-q", "-o", out]);
+        if let Some(name) = name {
+            cmd.args(["--stdin-name", name]);
+        }
+        let status = cmd.pipe_stdin(log).unwrap().output().unwrap().status;
+        assert!(status.success());
+    };
+    from_stdin(&a, "a.flk", Some("a.log"));
+    from_stdin(&b, "b.flk", Some("b.log"));
+    let merged = common::flakelog()
+        .current_dir(dir.path())
+        .args(["merge", "-q", "--format", "csv", "a.flk", "b.flk"])
+        .output()
+        .unwrap();
+    assert!(merged.status.success());
+    let single = common::flakelog()
+        .current_dir(dir.path())
+        .args(["stats", "-q", "--format", "csv", "a.log", "b.log"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&merged.stdout).contains("a.log:"));
+    assert_eq!(
+        String::from_utf8_lossy(&merged.stdout),
+        String::from_utf8_lossy(&single.stdout)
+    );
+    from_stdin(&a, "c.flk", None);
+    from_stdin(&b, "d.flk", None);
+    let (code, _, err) = run(
+        &["merge"],
+        &[&dir.path().join("c.flk"), &dir.path().join("d.flk")],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("- is in both"), "{err}");
+}

@@ -60,6 +60,8 @@ pub struct Config {
     pub rules: Rules,
     pub progress: bool,
     pub strict: bool,
+    /// `--stdin-name`: what stdin is called instead of `-`.
+    pub stdin_name: Option<String>,
     pub safe_csv: bool,
     /// What the user asked to see: applied to runs and events before anything is counted.
     pub filter: Filter,
@@ -139,6 +141,7 @@ impl Config {
             rules,
             progress,
             strict: args.strict,
+            stdin_name: args.stdin_name.clone(),
             safe_csv: args.safe_csv,
             filter: args.filter(),
             columns: (!args.columns.is_empty()).then(|| args.columns.clone()),
@@ -175,6 +178,14 @@ impl Config {
         } else {
             Box::new(io::BufWriter::with_capacity(1 << 16, io::stdout()))
         })
+    }
+
+    /// The `source` column of an input: its path as given, stdin as `-` or `--stdin-name`.
+    pub fn name_of(&self, source: &Source) -> String {
+        match (source, &self.stdin_name) {
+            (Source::Stdin, Some(name)) => name.clone(),
+            _ => source.name(),
+        }
     }
 
     /// `output()` for a binary file (`what`): never a terminal.
@@ -267,7 +278,7 @@ pub fn read_source(
     keep: Keep,
     mut f: impl FnMut(&RunInfo, RunEvents) -> Flow,
 ) -> Report {
-    let name = source.name();
+    let name = cfg.name_of(source);
     // a stream read alone inflates on a second thread; many files are the parallelism
     let inflate = if cfg.sources.len() == 1 {
         Inflate::OnItsOwnThread
@@ -350,7 +361,7 @@ pub fn write_runs(
             // a source alone (stdin, or one big file) is streamed: rows go out as each run
             // ends, handed to the output at least every FLUSH_EVERY, and a closed output
             // stops the reading (`events BIG | head -1` ends at the first run)
-            let name = source.name();
+            let name = cfg.name_of(source);
             let mut failure = None;
             let mut flushed: Option<Instant> = None;
             let report = read_source(cfg, source, keep, |info, events| {
@@ -384,7 +395,7 @@ pub fn write_runs(
             batch
                 .par_iter()
                 .map(|(_, source)| {
-                    let name = source.name();
+                    let name = cfg.name_of(source);
                     let mut encoder = layout.encoder();
                     let mut fragment = Fragment::default();
                     let mut failure = None;

@@ -53,7 +53,7 @@ fn summarize(
     if gather == Gather::RowsAndContext {
         summary.context = Some(Box::default());
     }
-    let name = source.name();
+    let name = cfg.name_of(source);
     let report = read_source(cfg, source, Keep::Digest, |info, events| {
         if let RunEvents::Digest(digest) = events {
             summary.add_run(order, &name, info, &digest, group_by);
@@ -85,7 +85,7 @@ pub fn summarize_all(cfg: &Config, group_by: &[GroupBy], gather: Gather) -> Summ
 }
 
 pub fn source_names(cfg: &Config) -> Vec<String> {
-    cfg.sources.iter().map(|s| s.name()).collect()
+    cfg.sources.iter().map(|s| cfg.name_of(s)).collect()
 }
 
 /// Each source's place among all of them by name: where `first_seen_at`, `example` and the
