@@ -25,10 +25,7 @@ pub const COLUMNS: [&str; 11] = [
 pub fn run(cfg: &Config) -> anyhow::Result<u8> {
     let layout = cfg.layout(&super::columns::CONTEXT)?;
     let out = cfg.output()?;
-    let (mut summary, totals) = summarize_and_say(cfg, &[], Gather::RowsAndContext);
-    if let Some(c) = summary.context.as_mut() {
-        c.settle();
-    }
+    let (summary, totals) = summarize_and_say(cfg, &[], Gather::RowsAndContext);
     let mut doc = Document::new(layout, out);
     let mut tests: Vec<(&String, &TestContext)> = summary
         .context

@@ -7,10 +7,9 @@
 //! `--until`), `--path-pattern` and `--rules`; `--test`, `--kind` and `--min-runs` apply here.
 
 use super::Config;
-use super::stats::{columns, made_with, write_partial, write_stats};
+use super::stats::{columns, made_with, say, write_partial, write_stats};
 use crate::cli::StatsArgs;
 use crate::input::Source;
-use crate::output::Totals;
 use crate::stats::partial::{Partial, PartialHead};
 use crate::stats::{GroupBy, Summary};
 use anyhow::bail;
@@ -135,16 +134,7 @@ pub fn run(cfg: &Config, args: &StatsArgs) -> anyhow::Result<u8> {
         eprintln!("flakelog: {e}");
     }
     errors += late.len() as u64;
-    let mut totals = Totals {
-        files: summary.files,
-        runs: summary.runs,
-        events: summary.events,
-        errors,
-        without_run: 0,
-    };
-    for (source, report) in summary.reports.values() {
-        totals.say(cfg, source, report);
-    }
+    let totals = say(cfg, &summary, errors);
     if args.partial {
         let out = cfg.binary_output("a partial")?;
         let sources = all.iter().map(|s| s.to_string()).collect();

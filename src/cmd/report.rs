@@ -8,11 +8,8 @@ pub fn run(cfg: &Config, args: &ReportArgs) -> anyhow::Result<u8> {
     if args.input.output.is_none() && io::stdout().is_terminal() {
         anyhow::bail!("the report is an HTML page: give -o FILE, or redirect it");
     }
-    let (mut summary, totals) =
+    let (summary, totals) =
         super::stats::summarize_and_say(cfg, &[], super::stats::Gather::RowsAndContext);
-    if let Some(c) = summary.context.as_mut() {
-        c.settle();
-    }
     let what = describe(&args.input);
     let mut page = Vec::new();
     crate::report::write_html(&summary, &cfg.filter, &what, &mut page)?;

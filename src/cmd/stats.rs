@@ -104,18 +104,28 @@ pub fn places_by_name(names: &[String]) -> Vec<usize> {
 /// had to say (an error, no run) are on stderr, in input order.
 pub fn summarize_and_say(cfg: &Config, group_by: &[GroupBy], gather: Gather) -> (Summary, Totals) {
     let problems = cfg.report_problems();
-    let summary = summarize_all(cfg, group_by, gather);
+    let mut summary = summarize_all(cfg, group_by, gather);
+    if let Some(c) = summary.context.as_mut() {
+        c.settle();
+    }
+    let totals = say(cfg, &summary, problems);
+    (summary, totals)
+}
+
+/// The totals line of `summary`, with `errors` found before it, once what each input had to
+/// say (an error, no run) is on stderr, in input order.
+pub fn say(cfg: &Config, summary: &Summary, errors: u64) -> Totals {
     let mut totals = Totals {
         files: summary.files,
         runs: summary.runs,
         events: summary.events,
-        errors: problems,
+        errors,
         without_run: 0,
     };
     for (source, report) in summary.reports.values() {
         totals.say(cfg, source, report);
     }
-    (summary, totals)
+    totals
 }
 
 /// The columns of `stats` with these `--group-by` columns.

@@ -229,7 +229,8 @@ impl Context {
         }
         let parallel = run.mode == Some("parallel");
         for seen in &digest.results {
-            let t = self.test(test_name(&seen.test));
+            let name = test_name(&seen.test);
+            let t = self.test(name);
             if seen.failing {
                 t.failing += 1;
                 t.load_failing.add(seen.load_centi);
@@ -243,10 +244,9 @@ impl Context {
                 continue;
             };
             for neighbour in running.split(';').map(test_name) {
-                if neighbour.is_empty() || neighbour == test_name(&seen.test) {
+                if neighbour.is_empty() || neighbour == name {
                     continue;
                 }
-                let t = self.test(test_name(&seen.test));
                 let together = match t.neighbours.get_mut(neighbour) {
                     Some(n) => n,
                     None => t.neighbours.entry(neighbour.to_string()).or_default(),
